@@ -1,0 +1,44 @@
+# Two entry points on a fresh machine with nothing but Python:
+#   make run    install, generate the default dataset (100k members) into data/, summarise it
+#   make test   install and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+USERS  ?= 100k
+SEED   ?= 0
+DATA   ?= data/default
+EDGE   ?= data/edge
+
+.PHONY: run test install dataset edge bench vocab clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	rm -rf $(DATA) $(EDGE)
+	$(VENV)/bin/simgen --users $(USERS) --seed $(SEED) --out $(DATA)
+	$(VENV)/bin/simgen --profile edge --seed $(SEED) --out $(EDGE)
+	$(VENV)/bin/simgen verify $(DATA)
+	$(VENV)/bin/simgen summary $(DATA)
+
+test: install
+	$(PY) -m pytest -q -n 2
+
+bench: install
+	$(PY) bench/generate.py
+
+# Rebuilds simgen/data/vocab.json from Faker (needs the 'vocab' extra); the result is committed.
+vocab: install
+	$(PY) -m pip install --quiet -e '.[vocab]'
+	$(PY) scripts/build_vocab.py
+
+clean:
+	rm -rf $(VENV) data build *.egg-info

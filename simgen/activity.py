@@ -1,0 +1,140 @@
+"""Viewing sessions and their marketing attribution for one chunk.
+
+Sessions come from three sources: organic sessions (heavy-tailed per member, weekly and
+seasonal cycles, a diurnal peak, none before signup, none on the outage day), one
+converting session on the first day of every subscription spell inside the window, and
+the edge profile's planted boundary sessions. Watch minutes carry the planted experiment
+effects; the counterfactual minutes without any effect are kept for the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import experiments as ex
+from .calendar import DAY0, HOUR_WEIGHT, S_PER_DAY, US_PER_DAY, US_PER_S, WINDOW_START_US, day_weights
+from .members import DEVICES, Members
+from .rng import stream
+from .spec import DAYS
+
+CHANNELS = np.array(["organic", "paid_search", "social", "email", "display", "referral", "affiliate"])
+# first touch leans on acquisition channels; later visits on owned ones; conversions on email/search
+FIRST_TOUCH = np.array([0.14, 0.27, 0.21, 0.05, 0.12, 0.11, 0.10])
+RETURNING = np.array([0.46, 0.10, 0.10, 0.20, 0.04, 0.05, 0.05])
+CONVERTING = np.array([0.20, 0.26, 0.10, 0.30, 0.03, 0.06, 0.05])
+_SEC_BITS = 26  # seconds since 2025-01-01 fit in 26 bits
+
+
+@dataclass
+class Sessions:
+    member: np.ndarray  # index into the chunk's members
+    ts: np.ndarray  # microseconds, sorted within member, distinct per member
+    device: np.ndarray  # index into DEVICES
+    duration_s: np.ndarray
+    minutes: np.ndarray  # observed watch minutes
+    minutes_y0: np.ndarray  # the same without any experiment effect
+    channel: np.ndarray  # index into CHANNELS
+    conversion: np.ndarray  # bool
+
+
+def _days(rng: np.random.Generator, first_day: np.ndarray, outage: int) -> np.ndarray:
+    """A day index per session, drawn from the day weights restricted to [first_day, end]."""
+    cum = np.concatenate([[0.0], np.cumsum(day_weights(outage))])
+    u = rng.random(first_day.size)
+    target = cum[first_day] + u * (cum[-1] - cum[first_day])
+    day = np.searchsorted(cum, target, side="right") - 1
+    return np.clip(day, first_day, DAYS - 1)
+
+
+def _seconds(rng: np.random.Generator, n: int) -> np.ndarray:
+    hour = rng.choice(24, n, p=HOUR_WEIGHT / HOUR_WEIGHT.sum())
+    return hour * 3600 + rng.integers(0, 3600, n)
+
+
+def _distinct_per_member(rng: np.random.Generator, member: np.ndarray, sec: np.ndarray,
+                         pinned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by (member, second) and make each member's seconds distinct.
+
+    Collisions move a session forward by whole seconds; one pushed past midnight is drawn
+    again within its own day (its day must not change: converting sessions are pinned to
+    sub_dt, and the outage day must stay empty). Returns (order, seconds in that order).
+    """
+    day = sec // S_PER_DAY
+    for _ in range(50):
+        key = member << _SEC_BITS | sec
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        i = np.arange(k.size)
+        fixed = np.maximum.accumulate(k - i) + i
+        new_sec = np.empty_like(sec)
+        new_sec[order] = fixed & ((1 << _SEC_BITS) - 1)
+        moved = new_sec // S_PER_DAY != day
+        if not moved.any():
+            return order, new_sec[order]
+        redraw = moved & ~pinned
+        redraw = redraw if redraw.any() else moved
+        sec = new_sec.copy()
+        sec[redraw] = day[redraw] * S_PER_DAY + rng.integers(0, S_PER_DAY - 3600, int(redraw.sum()))
+    raise RuntimeError("could not make session times distinct")  # unreachable in practice
+
+
+def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated: np.ndarray,
+          cf_assigned_us: np.ndarray) -> Sessions:
+    """All sessions of a chunk, with effects applied.
+
+    `spillover`: members with a treated close_friends friend; `cf_treated`/`cf_assigned_us`:
+    members treated in close_friends and when (per member, -1 if not).
+    """
+    rng = stream(seed, "sessions", "time", m.chunk)
+    first_day = np.maximum(m.signup - DAY0, 0)
+    org_member = np.repeat(np.arange(m.size), m.n_organic)
+    org_sec = _days(rng, first_day[org_member], outage) * S_PER_DAY + _seconds(rng, org_member.size)
+
+    sp = m.spells
+    w = sp.in_window()
+    conv_member = sp.member[w]
+    conv_sec = (sp.sub_day[w] - DAY0) * S_PER_DAY + _seconds(rng, conv_member.size)
+    extra_sec = (m.extra_ts - WINDOW_START_US) // US_PER_S
+
+    member = np.concatenate([org_member, conv_member, m.extra_member]).astype(np.int64)
+    sec = np.concatenate([org_sec, conv_sec, extra_sec]).astype(np.int64)
+    conversion = np.concatenate([np.zeros(org_member.size, bool), np.ones(conv_member.size, bool),
+                                 np.zeros(m.extra_member.size, bool)])
+    pinned = conversion | np.concatenate([np.zeros(org_member.size + conv_member.size, bool),
+                                          np.ones(m.extra_member.size, bool)])
+    order, sec = _distinct_per_member(rng, member, sec, pinned)
+    member, conversion = member[order], conversion[order]
+    ts = WINDOW_START_US + sec * US_PER_S
+    n = ts.size
+
+    rng = stream(seed, "sessions", "device", m.chunk)
+    own = rng.random(n) < 0.78
+    device = np.where(own, m.device[member], rng.choice(DEVICES.size, n))
+
+    rng = stream(seed, "sessions", "minutes", m.chunk)
+    y0 = m.minutes_mean[member] * rng.gamma(2.0, 0.5, n)
+    lift = np.ones(n)
+    ranker = m.assignments[ex.NEW_ROW_RANKER.id]
+    ranker_at = np.full(m.size, -1, np.int64)
+    ranker_at[ranker.member[ranker.treated]] = ranker.assigned_us[ranker.treated]
+    at = ranker_at[member]
+    lift *= np.where((at >= 0) & (ts >= at) & (ts < ex.NEW_ROW_RANKER.end_us), 1 + ex.RANKER_LIFT, 1.0)
+    cf_at = np.where(cf_treated, cf_assigned_us, -1)[member]
+    in_cf = (cf_at >= 0) & (ts >= cf_at) & (ts < ex.CLOSE_FRIENDS.end_us)
+    spill = spillover[member] & ~cf_treated[member] & (ts >= ex.CLOSE_FRIENDS.start_us) & (ts < ex.CLOSE_FRIENDS.end_us)
+    lift *= np.where(in_cf, 1 + ex.CLOSE_FRIENDS_LIFT, np.where(spill, 1 + ex.CLOSE_FRIENDS_SPILLOVER, 1.0))
+    minutes = np.round(y0 * lift, 2)
+    duration = np.round(minutes * 60 + 20 + rng.exponential(150.0, n)).astype(np.int32)
+
+    rng = stream(seed, "attribution", "channel", m.chunk)
+    first = np.ones(n, bool)
+    first[1:] = member[1:] != member[:-1]
+    draws = [rng.choice(CHANNELS.size, n, p=p) for p in (FIRST_TOUCH, RETURNING, CONVERTING)]
+    channel = np.where(conversion, draws[2], np.where(first, draws[0], draws[1]))
+    return Sessions(member, ts, device, duration, minutes, np.round(y0, 2), channel, conversion)
+
+
+def day_index(ts: np.ndarray) -> np.ndarray:
+    return (ts // US_PER_DAY) - DAY0

@@ -1,0 +1,57 @@
+"""The one seam where work is spread: `map(fn, items)` over chunks.
+
+Local processes today; a distributed engine can take over by providing the same `map`.
+Results come back in completion order paired with their item index, so callers can show
+progress as chunks finish and still aggregate in a fixed order (determinism).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor(Protocol):
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]: ...
+
+
+class InProcess:
+    """Runs chunks one after another in this process (--jobs 1, and tests)."""
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        for i, item in enumerate(items):
+            yield i, fn(item)
+
+
+class LocalProcesses:
+    """A pool of worker processes, at most `jobs` chunks in flight (bounded memory)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (Arrow, rich)
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx) as pool:
+            pending = {}
+            it = enumerate(items)
+            for i, item in it:
+                pending[pool.submit(fn, item)] = i
+                if len(pending) >= self.jobs:
+                    break
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = pending.pop(fut)
+                    yield i, fut.result()
+                    nxt = next(it, None)
+                    if nxt is not None:
+                        pending[pool.submit(fn, nxt[1])] = nxt[0]
+
+
+def make(jobs: int) -> Executor:
+    return InProcess() if jobs <= 1 else LocalProcesses(jobs)

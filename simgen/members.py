@@ -1,0 +1,96 @@
+"""The member frame of one chunk: who each member is and everything decided per member.
+
+A pure function of (seed, profile, users, chunk): the engine evaluates it once to count
+rows (so session and subscription ids can be numbered before any chunk is written) and
+again when it writes the chunk, with identical results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import billing, experiments
+from .calendar import DAY0, WINDOW_END_US, WINDOW_START_US, US_PER_S, mean_active_fraction, signup_days
+from .profile import Profile
+from .rng import stream
+from .spec import DAYS
+
+COUNTRIES = np.array(["US", "BR", "GB", "MX", "CA", "DE", "FR", "IN", "JP", "KR", "ES", "IT", "AU",
+                      "NL", "PL", "TR", "AR", "SE"])
+COUNTRY_WEIGHTS = np.array([30, 10, 7, 7, 5, 5, 5, 6, 4, 3, 4, 3, 3, 2, 2, 2, 1.5, 1.5]) / 101.0
+DEVICES = np.array(["tv", "mobile", "web", "tablet"])  # code 0 = tv (artwork_v2's bug)
+DEVICE_WEIGHTS = np.array([0.42, 0.33, 0.17, 0.08])
+
+
+@dataclass
+class Members:
+    chunk: int
+    ids: np.ndarray  # int64 user_id
+    signup: np.ndarray  # days since epoch
+    country: np.ndarray  # index into COUNTRIES
+    device: np.ndarray  # index into DEVICES
+    birth_year: np.ndarray
+    plan_pref: np.ndarray  # index into billing.PLANS
+    activity: np.ndarray  # relative session rate (mean 1, heavy-tailed)
+    minutes_mean: np.ndarray  # mean watch minutes per session
+    n_organic: np.ndarray  # organic sessions in the window
+    assignments: dict[str, experiments.Assignment]
+    spells: billing.Spells
+    extra_member: np.ndarray  # planted boundary sessions: member index ...
+    extra_ts: np.ndarray  # ... and timestamp (us)
+
+    @property
+    def size(self) -> int:
+        return self.ids.size
+
+    @property
+    def n_sessions(self) -> int:
+        return int(self.n_organic.sum() + self.spells.in_window().sum() + self.extra_member.size)
+
+
+def chunk_bounds(chunk: int, chunk_users: int, n_users: int) -> tuple[int, int]:
+    """[lo, hi) user ids of a chunk."""
+    lo = 1 + chunk * chunk_users
+    return lo, min(n_users + 1, lo + chunk_users)
+
+
+def build(seed: int, profile: Profile, n_users: int, chunk: int, chunk_users: int, outage: int) -> Members:
+    lo, hi = chunk_bounds(chunk, chunk_users, n_users)
+    ids = np.arange(lo, hi, dtype=np.int64)
+    n = ids.size
+    signup = signup_days(ids, n_users, profile)
+
+    def s(column: str) -> np.random.Generator:
+        return stream(seed, "users", column, chunk)
+
+    country = s("country").choice(COUNTRIES.size, n, p=COUNTRY_WEIGHTS)
+    device = s("device").choice(DEVICES.size, n, p=DEVICE_WEIGHTS)
+    age = 18 + np.minimum(s("birth_year").gamma(3.0, 7.5, n), 67).astype(np.int64)
+    birth_year = (2025 - age).astype(np.int16)
+    plan_pref = s("plan").choice(3, n, p=billing.PLAN_WEIGHTS)
+
+    rng = stream(seed, "sessions", "activity", chunk)
+    sigma = profile.activity_sigma
+    activity = rng.lognormal(-sigma**2 / 2, sigma, n)
+    minutes_mean = rng.lognormal(np.log(38.0) - 0.15, 0.55, n)
+    active = np.clip((DAY0 + DAYS - np.maximum(signup, DAY0)) / DAYS, 0.0, 1.0)
+    rate = profile.sessions_per_member * active / mean_active_fraction(profile)
+    n_organic = rng.poisson(activity * rate)
+
+    assignments = experiments.assign_member_level(seed, chunk, ids, signup, device)
+    trial = assignments[experiments.FREE_TRIAL.id]
+    spells = billing.make_spells(stream(seed, "subscriptions", "spells", chunk), signup, plan_pref, outage,
+                                 trial.member, trial.treated)
+
+    extra_m, extra_t = [], []
+    if profile.boundary_sessions:
+        if lo == 1:  # the first member (joined long before 2025) watches at the first second of the year
+            extra_m.append(0)
+            extra_t.append(WINDOW_START_US)
+        if hi == n_users + 1:  # the last member joins on Dec 31 and watches at its last second
+            extra_m.append(n - 1)
+            extra_t.append(WINDOW_END_US - US_PER_S)
+    return Members(chunk, ids, signup, country, device, birth_year, plan_pref, activity, minutes_mean,
+                   n_organic, assignments, spells, np.array(extra_m, np.int64), np.array(extra_t, np.int64))

@@ -1,0 +1,70 @@
+"""Profiles: the volume and behaviour knobs of a dataset, as data.
+
+`default` is the realistic dataset; `edge` is a few thousand rows that pack every trap
+(see docs/traps.md). A profile is part of a dataset's identity and is written to its manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    default_users: int
+    # members
+    pre2025_fraction: float = 0.35  # members who signed up before the window
+    signup_growth: float = 1.6  # signups per day on Dec 31 vs Jan 1 (growth over the year)
+    empty_signup_months: tuple[int, ...] = ()  # 2025 months with no signups at all
+    # activity
+    sessions_per_member: float = 12.0
+    activity_sigma: float = 1.15  # lognormal spread of member activity (heavy tail)
+    # social graph
+    community_size_mean: float = 28.0
+    intra_stubs_mean: float = 7.6  # friendship proposals per member inside its community
+    bridges_per_member: float = 0.45  # friendships proposed to anyone, anywhere
+    cycle_probs: tuple[float, ...] = (0.80, 0.14, 0.06)  # P(pair has 1, 2, 3 friendship spells)
+    current_prob: float = 0.86  # P(a pair's last event is an add)
+    likes_per_member: float = 11.0
+    taste_share: float = 0.55  # share of likes drawn from the member's community taste
+    blocks_per_member: float = 0.2
+    pages_per_member: float = 0.01
+    min_pages: int = 100
+    # business
+    employees_per_member: float = 0.001
+    min_employees: int = 500
+    max_employees: int = 100_000
+    email_sends_per_member: float = 0.02  # per cohort per day
+    min_email_sends: int = 400
+    single_engineering_salary: bool = False  # edge: Engineering has one distinct salary
+    boundary_sessions: bool = False  # edge: sessions at the first and last second of the year
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+DEFAULT = Profile(name="default", default_users=100_000)
+
+EDGE = Profile(
+    name="edge",
+    default_users=600,
+    pre2025_fraction=0.25,
+    empty_signup_months=(11,),
+    sessions_per_member=4.0,
+    community_size_mean=12.0,
+    intra_stubs_mean=3.0,
+    bridges_per_member=0.5,
+    cycle_probs=(0.55, 0.30, 0.15),
+    current_prob=0.7,
+    likes_per_member=4.0,
+    blocks_per_member=0.3,
+    min_pages=100,
+    min_employees=60,
+    min_email_sends=60,
+    single_engineering_salary=True,
+    boundary_sessions=True,
+)
+
+PROFILES = {p.name: p for p in (DEFAULT, EDGE)}
