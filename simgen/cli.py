@@ -164,3 +164,5 @@ def summary_cmd(dataset: Path) -> None:
     except SimgenError as e:
         _fail(e)
     _print_summary(dataset, manifest)
+if __name__ == "__main__":
+    main()

@@ -10,10 +10,17 @@ from __future__ import annotations
 import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
+
+from .errors import SimgenError
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class WorkerDied(SimgenError):
+    """A worker process vanished mid-task."""
 
 
 class Executor(Protocol):
@@ -47,7 +54,12 @@ class LocalProcesses:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
                     i = pending.pop(fut)
-                    yield i, fut.result()
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        raise WorkerDied("a worker process died (killed, or out of memory?); "
+                                         "nothing was written. Try fewer --jobs.") from None
+                    yield i, result
                     nxt = next(it, None)
                     if nxt is not None:
                         pending[pool.submit(fn, nxt[1])] = nxt[0]

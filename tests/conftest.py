@@ -1,0 +1,66 @@
+"""Shared datasets for the tests, generated once per test process.
+
+* `small`: 6,000 members in chunks of 2,000, so every cross-chunk rule is exercised.
+* `medium`: 100,000 members with the real chunk size (the default dataset of `make run`).
+* `edge`: the edge profile.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from simgen.engine import Config, generate
+from simgen.profile import DEFAULT, EDGE
+from simgen.spec import TABLES
+
+
+@dataclass
+class Dataset:
+    path: Path
+    cfg: Config
+    manifest: dict
+
+    @property
+    def truth(self) -> dict:
+        return json.loads((self.path / "truth.json").read_text())
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with one view per table over the Parquet parts."""
+        con = duckdb.connect()
+        for t in TABLES:
+            con.execute(f"CREATE VIEW {t.name} AS SELECT * FROM read_parquet('{self.path / t.name}/*.parquet')")
+        return con
+
+    def one(self, sql: str, *params):
+        return self.connect().execute(sql, params or None).fetchone()
+
+
+def make(tmp_path_factory, name: str, cfg: Config, jobs: int = 1) -> Dataset:
+    out = tmp_path_factory.mktemp(name) / "ds"
+    manifest = generate(cfg, out, jobs=jobs)
+    return Dataset(out, cfg, manifest)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory) -> Dataset:
+    return make(tmp_path_factory, "small", Config(seed=0, users=6_000, profile=DEFAULT, chunk_users=2_000))
+
+
+@pytest.fixture(scope="session")
+def medium(tmp_path_factory) -> Dataset:
+    return make(tmp_path_factory, "medium", Config(seed=0, users=100_000, profile=DEFAULT), jobs=2)
+
+
+@pytest.fixture(scope="session")
+def edge(tmp_path_factory) -> Dataset:
+    return make(tmp_path_factory, "edge", Config(seed=0, users=EDGE.default_users, profile=EDGE))
+
+
+@pytest.fixture(scope="session", params=["small", "medium", "edge"])
+def dataset(request) -> Dataset:
+    return request.getfixturevalue(request.param)
