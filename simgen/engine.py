@@ -29,7 +29,7 @@ from .members import COUNTRIES, DEVICES
 from .plant import NAMES, RESERVED_PAGES, Block, block_start
 from .profile import Profile
 from .spec import TABLES, table
-from .writer import AtomicDir, sha256, write_part
+from .writer import AtomicDir, labels, sha256, write_part
 
 CHUNK_USERS = 100_000
 MIN_USERS = 100
@@ -129,8 +129,8 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
     put("users", _users_columns(cfg, m))
     session_id = task.session_offset + 1 + np.arange(s.ts.size, dtype=np.int64)
     put("sessions", {"session_id": session_id, "user_id": m.ids[s.member], "session_ts": s.ts,
-                     "device": DEVICES[s.device], "duration_s": s.duration_s, "watch_minutes": s.minutes})
-    put("attribution", {"session_id": session_id, "channel": activity.CHANNELS[s.channel], "conversion": s.conversion})
+                     "device": labels(DEVICES, s.device), "duration_s": s.duration_s, "watch_minutes": s.minutes})
+    put("attribution", {"session_id": session_id, "channel": labels(activity.CHANNELS, s.channel), "conversion": s.conversion})
     put("friends", soc.friends)
     put("friends_added", soc.added)
     put("friends_removed", soc.removed)
@@ -140,7 +140,7 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
     sp = m.spells
     put("subscriptions", {
         "subscription_id": task.subscription_offset + 1 + np.arange(sp.size, dtype=np.int64),
-        "user_id": m.ids[sp.member], "plan": PLANS[sp.plan], "sub_dt": sp.sub_day.astype(np.int32),
+        "user_id": m.ids[sp.member], "plan": labels(PLANS, sp.plan), "sub_dt": sp.sub_day.astype(np.int32),
         "cancel_dt": np.ma.masked_array(sp.cancel_day.astype(np.int32), mask=sp.cancel_day < 0),
         "monthly_price": sp.price_cents,
     })
@@ -160,9 +160,9 @@ def _users_columns(cfg: Config, m: members.Members) -> dict:
         name = name.to_numpy(zero_copy_only=False).astype(object)
         for offset, planted in NAMES.items():
             name[b.start + offset - m.ids[0]] = planted
-    return {"user_id": m.ids, "name": name, "email": email, "country": COUNTRIES[m.country],
-            "signup_date": m.signup, "plan": PLANS[latest_plan(m.spells, m.plan_pref)],
-            "device": DEVICES[m.device], "birth_year": m.birth_year}
+    return {"user_id": m.ids, "name": name, "email": email, "country": labels(COUNTRIES, m.country),
+            "signup_date": m.signup, "plan": labels(PLANS, latest_plan(m.spells, m.plan_pref)),
+            "device": labels(DEVICES, m.device), "birth_year": m.birth_year}
 
 
 def _ab_columns(m: members.Members) -> dict:

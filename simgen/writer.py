@@ -47,6 +47,11 @@ def to_arrow(table: Table, columns: dict[str, object]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=table.schema)
 
 
+def labels(vocabulary: np.ndarray, codes: np.ndarray) -> pa.Array:
+    """Strings for integer codes: Arrow's take over a small vocabulary (no per-row Python strings)."""
+    return pa.array(vocabulary).take(pa.array(codes))
+
+
 def _cast(arr: pa.Array, type_: pa.DataType) -> pa.Array:
     if pa.types.is_date32(type_) and pa.types.is_integer(arr.type):
         return arr.cast(pa.int32()).view(pa.date32())  # days since epoch
