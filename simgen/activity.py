@@ -92,18 +92,28 @@ def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated:
     org_member = np.repeat(np.arange(m.size), m.n_organic)
     org_sec = _days(rng, first_day[org_member], outage) * S_PER_DAY + _seconds(rng, org_member.size)
 
+    su_member = np.flatnonzero(m.signup_session)
+    su_sec = (m.signup[su_member] - DAY0) * S_PER_DAY + _seconds(rng, su_member.size)
+    su_at = np.full(m.size, -1, np.int64)
+    su_at[su_member] = su_sec
+
     sp = m.spells
     w = sp.in_window()
     conv_member = sp.member[w]
-    conv_sec = (sp.sub_day[w] - DAY0) * S_PER_DAY + _seconds(rng, conv_member.size)
+    conv_day = sp.sub_day[w] - DAY0
+    conv_sec = conv_day * S_PER_DAY + _seconds(rng, conv_member.size)
+    # converting on the signup day: some minutes to hours after that first visit
+    same_day = su_at[conv_member] // S_PER_DAY == conv_day
+    later = su_at[conv_member] + rng.integers(120, 4 * 3600, conv_member.size)
+    conv_sec = np.where(same_day, np.minimum(later, (conv_day + 1) * S_PER_DAY - 1), conv_sec)
     extra_sec = (m.extra_ts - WINDOW_START_US) // US_PER_S
 
-    member = np.concatenate([org_member, conv_member, m.extra_member]).astype(np.int64)
-    sec = np.concatenate([org_sec, conv_sec, extra_sec]).astype(np.int64)
-    conversion = np.concatenate([np.zeros(org_member.size, bool), np.ones(conv_member.size, bool),
-                                 np.zeros(m.extra_member.size, bool)])
-    pinned = conversion | np.concatenate([np.zeros(org_member.size + conv_member.size, bool),
-                                          np.ones(m.extra_member.size, bool)])
+    parts = [(org_member, org_sec, False, False), (su_member, su_sec, False, True),
+             (conv_member, conv_sec, True, True), (m.extra_member, extra_sec, False, True)]
+    member = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    sec = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    conversion = np.concatenate([np.full(p[0].size, p[2]) for p in parts])
+    pinned = np.concatenate([np.full(p[0].size, p[3]) for p in parts])
     order, sec = _distinct_per_member(rng, member, sec, pinned)
     member, conversion = member[order], conversion[order]
     ts = WINDOW_START_US + sec * US_PER_S

@@ -62,8 +62,8 @@ def day_weights(outage: int) -> np.ndarray:
     return w
 
 
-def _signup_density(profile: Profile) -> tuple[np.ndarray, np.ndarray]:
-    """Days and relative signup density from PRE_START through 2025-12-31."""
+def _signup_density(profile: Profile, outage: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Days and relative signup density from PRE_START through 2025-12-31 (none on the outage day)."""
     days = np.arange(PRE_START, DAY0 + DAYS)
     pre = days < DAY0
     dens = np.empty(days.size)
@@ -75,14 +75,17 @@ def _signup_density(profile: Profile) -> tuple[np.ndarray, np.ndarray]:
     ramp[np.isin(months, profile.empty_signup_months)] = 0.0
     dens[~pre] = ramp
     dens[pre] *= profile.pre2025_fraction / dens[pre].sum()
+    if outage is not None:
+        dens[days == outage] = 0.0
     dens[~pre] *= (1.0 - profile.pre2025_fraction) / dens[~pre].sum()
     return days, dens
 
 
-def signup_days(user_ids: np.ndarray, n_users: int, profile: Profile) -> np.ndarray:
+def signup_days(user_ids: np.ndarray, n_users: int, profile: Profile, outage: int) -> np.ndarray:
     """Signup day of each member: ids are handed out in signup order, so this is a pure,
-    monotone function of user_id that any chunk can evaluate for any member."""
-    days, dens = _signup_density(profile)
+    monotone function of user_id that any chunk can evaluate for any member.
+    Nobody signs up on the outage day (the site was down)."""
+    days, dens = _signup_density(profile, outage)
     cdf = np.cumsum(dens)
     cdf /= cdf[-1]
     u = (np.asarray(user_ids, dtype=np.float64) - 0.5) / n_users

@@ -112,8 +112,10 @@ def salaries(seed: int, profile: Profile, n_users: int) -> tuple[dict[str, np.nd
         "employee_id": np.arange(1, n + 1, dtype=np.int64), "name": name, "department": DEPARTMENTS[dept],
         "title": title, "salary": np.ma.masked_array(salary, mask=null), "hired_on": hired.astype(np.int32),
     }
+    is_eng = DEPARTMENTS[dept] == "Engineering"
     truth = {"employees": n, "second_highest_engineering_salary": truth_second,
-             "highest_engineering_salary": top, "engineering_top_shared_by": 2,
+             "highest_engineering_salary": top,
+             "engineering_top_shared_by": int((is_eng & ~null & (salary == top)).sum()),
              "engineering_null_salaries": int((null & (DEPARTMENTS[dept] == "Engineering")).sum())}
     return table, truth
 

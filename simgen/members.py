@@ -36,6 +36,7 @@ class Members:
     activity: np.ndarray  # relative session rate (mean 1, heavy-tailed)
     minutes_mean: np.ndarray  # mean watch minutes per session
     n_organic: np.ndarray  # organic sessions in the window
+    signup_session: np.ndarray  # bool: a first visit on the signup day, before any conversion
     assignments: dict[str, experiments.Assignment]
     spells: billing.Spells
     extra_member: np.ndarray  # planted boundary sessions: member index ...
@@ -47,7 +48,8 @@ class Members:
 
     @property
     def n_sessions(self) -> int:
-        return int(self.n_organic.sum() + self.spells.in_window().sum() + self.extra_member.size)
+        return int(self.n_organic.sum() + self.signup_session.sum() + self.spells.in_window().sum()
+                   + self.extra_member.size)
 
 
 def chunk_bounds(chunk: int, chunk_users: int, n_users: int) -> tuple[int, int]:
@@ -60,7 +62,7 @@ def build(seed: int, profile: Profile, n_users: int, chunk: int, chunk_users: in
     lo, hi = chunk_bounds(chunk, chunk_users, n_users)
     ids = np.arange(lo, hi, dtype=np.int64)
     n = ids.size
-    signup = signup_days(ids, n_users, profile)
+    signup = signup_days(ids, n_users, profile, outage)
 
     def s(column: str) -> np.random.Generator:
         return stream(seed, "users", column, chunk)
@@ -84,6 +86,14 @@ def build(seed: int, profile: Profile, n_users: int, chunk: int, chunk_users: in
     spells = billing.make_spells(stream(seed, "subscriptions", "spells", chunk), signup, plan_pref, outage,
                                  trial.member, trial.treated)
 
+    # Members who join in 2025 visit on their signup day. Half of those who subscribe that very
+    # day do it in that first visit; everyone else converts in a later session.
+    joined_2025 = signup >= DAY0
+    first_spell = np.full(n, -1, np.int64)
+    first_spell[spells.member[::-1]] = spells.sub_day[::-1]  # earliest spell wins
+    instant = (first_spell == signup) & (stream(seed, "sessions", "instant", chunk).random(n) < 0.5)
+    signup_session = joined_2025 & ~instant
+
     extra_m, extra_t = [], []
     if profile.boundary_sessions:
         if lo == 1:  # the first member (joined long before 2025) watches at the first second of the year
@@ -93,4 +103,4 @@ def build(seed: int, profile: Profile, n_users: int, chunk: int, chunk_users: in
             extra_m.append(n - 1)
             extra_t.append(WINDOW_END_US - US_PER_S)
     return Members(chunk, ids, signup, country, device, birth_year, plan_pref, activity, minutes_mean,
-                   n_organic, assignments, spells, np.array(extra_m, np.int64), np.array(extra_t, np.int64))
+                   n_organic, signup_session, assignments, spells, np.array(extra_m, np.int64), np.array(extra_t, np.int64))

@@ -18,7 +18,7 @@ class Profile:
     signup_growth: float = 1.6  # signups per day on Dec 31 vs Jan 1 (growth over the year)
     empty_signup_months: tuple[int, ...] = ()  # 2025 months with no signups at all
     # activity
-    sessions_per_member: float = 12.0
+    sessions_per_member: float = 11.0
     activity_sigma: float = 1.15  # lognormal spread of member activity (heavy tail)
     # social graph
     community_size_mean: float = 28.0
@@ -52,7 +52,7 @@ EDGE = Profile(
     default_users=600,
     pre2025_fraction=0.25,
     empty_signup_months=(11,),
-    sessions_per_member=4.0,
+    sessions_per_member=3.5,
     community_size_mean=12.0,
     intra_stubs_mean=3.0,
     bridges_per_member=0.5,

@@ -15,14 +15,14 @@ import numpy as np
 
 from . import experiments as ex
 from . import graph
-from .calendar import US_PER_S, WINDOW_END_US, US_PER_DAY, signup_days
+from .calendar import US_PER_DAY, US_PER_S, WINDOW_END_US, outage_day, signup_days
 from .members import Members
 from .plant import RESERVED_PAGES, Block
 from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
 
-TASTE_SIZE = 40
-ZIPF_EXPONENT = 1.05
+TASTE_SIZE = 25
+ZIPF_EXPONENT = 0.95
 EX_FRIEND_BLOCK = 0.12  # share of ended friendships where one side blocks the other
 
 
@@ -60,6 +60,7 @@ class PagePopularity:
 def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndarray, bridges: np.ndarray,
           block: Block) -> Social:
     """`starts`: sorted first ids of all communities (global); `bridges`: (k, 2) bridges touching the chunk."""
+    outage = outage_day(seed)
     lo_id, hi_id = int(m.ids[0]), int(m.ids[-1]) + 1
     in_chunk = lambda ids: (ids >= lo_id) & (ids < hi_id)  # noqa: E731
     first = np.searchsorted(starts, lo_id)
@@ -71,11 +72,11 @@ def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndar
 
     a, b = graph.intra_pairs(seed, profile, m.chunk, m.ids, comm, comm_size, block)
     a, b = graph.unique_pairs(np.concatenate([a, bridges[:, 0]]), np.concatenate([b, bridges[:, 1]]))
-    start_day = np.maximum(signup_days(a, n_users, profile), signup_days(b, n_users, profile))
+    start_day = np.maximum(signup_days(a, n_users, profile, outage), signup_days(b, n_users, profile, outage))
     hist = graph.pair_history(seed, profile, a, b, start_day)
     if block.start >= lo_id and block.start < hi_id:
         pa_, pb_, cycles, current = block.ever_pairs()
-        sd = np.maximum(signup_days(pa_, n_users, profile), signup_days(pb_, n_users, profile))
+        sd = np.maximum(signup_days(pa_, n_users, profile, outage), signup_days(pb_, n_users, profile, outage))
         ph = graph.pair_history(seed, profile, pa_, pb_, sd, cycles, current)
         hist = graph.PairHistory(*(np.concatenate([x, y]) for x, y in
                                    ((hist.lo, ph.lo), (hist.hi, ph.hi), (hist.n_events, ph.n_events),
@@ -94,7 +95,7 @@ def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndar
     order = np.lexsort((ff, fu))
     friends = {"user_id": fu[order], "friend_id": ff[order]}
 
-    spillover = _spillover(seed, n_users, profile, m, starts, fu, ff)
+    spillover = _spillover(seed, n_users, profile, outage, m, starts, fu, ff)
     blocks = _blocks(seed, profile, m, hist, comm, comm_size, block, in_chunk, fu, ff)
     likes = _likes(seed, profile, n_users, m, comm_idx, local.size, block)
     return Social(friends, added, removed, blocks, likes, comm, spillover,
@@ -102,12 +103,12 @@ def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndar
                   current_pairs=int(cur[owned].sum()))
 
 
-def _spillover(seed: int, n_users: int, profile: Profile, m: Members, starts: np.ndarray,
+def _spillover(seed: int, n_users: int, profile: Profile, outage: int, m: Members, starts: np.ndarray,
                fu: np.ndarray, ff: np.ndarray) -> np.ndarray:
     """Members with at least one current friend treated in close_friends (whose watching rubs off)."""
     fcomm = graph.community_of(starts, ff)
     part, treated = ex.close_friends_arms(seed, fcomm)
-    joined = signup_days(ff, n_users, profile) < ex.day_of(ex.CLOSE_FRIENDS.start)
+    joined = signup_days(ff, n_users, profile, outage) < ex.day_of(ex.CLOSE_FRIENDS.start)
     hit = np.unique(fu[part & treated & joined])
     out = np.zeros(m.size, bool)
     out[hit - m.ids[0]] = True
@@ -118,6 +119,7 @@ def _blocks(seed: int, profile: Profile, m: Members, hist: graph.PairHistory, co
             comm_size: np.ndarray, block: Block, in_chunk, fu: np.ndarray, ff: np.ndarray) -> dict[str, np.ndarray]:
     # ended friendships: sometimes one side blocks the other (both chunks agree via the pair hash)
     ended = ~hist.current & (hash_uniform(seed, "block.ex_friend", hist.lo, hist.hi) < EX_FRIEND_BLOCK)
+    ended &= ~block.contains(hist.lo)  # the planted block's blocks are all planted
     flip = (hash_u64(seed, "block.side", hist.lo, hist.hi) & np.uint64(1)).astype(bool)
     blocker = np.where(flip, hist.hi, hist.lo)[ended]
     blocked = np.where(flip, hist.lo, hist.hi)[ended]
@@ -146,7 +148,9 @@ def _likes(seed: int, profile: Profile, n_users: int, m: Members, comm_idx: np.n
     n_pages = page_count(profile, n_users)
     pop = PagePopularity(seed, n_pages)
     rng = stream(seed, "page_likes", "pages", m.chunk)
-    taste = pop.draw(rng, n_comm * TASTE_SIZE).reshape(n_comm, TASTE_SIZE)
+    # A community's taste is drawn uniformly, not by popularity: otherwise every taste would be
+    # the same few hit pages and friends would share no more pages than strangers do.
+    taste = pop.page_ids[rng.integers(0, pop.page_ids.size, n_comm * TASTE_SIZE)].reshape(n_comm, TASTE_SIZE)
     sigma = 1.0
     k = np.floor(rng.lognormal(np.log(profile.likes_per_member) - sigma**2 / 2, sigma, m.size)).astype(np.int64)
     k = np.minimum(k, 300)
@@ -160,7 +164,7 @@ def _likes(seed: int, profile: Profile, n_users: int, m: Members, comm_idx: np.n
         user, page = np.concatenate([user, bu]), np.concatenate([page, bp])
     key, first = np.unique(user * (n_pages + 1) + page, return_index=True)
     user, page = key // (n_pages + 1), key % (n_pages + 1)
-    start = signup_days(user, n_users, profile).astype(np.int64) * US_PER_DAY
+    start = signup_days(user, n_users, profile, outage_day(seed)).astype(np.int64) * US_PER_DAY
     span_s = (WINDOW_END_US - start) // US_PER_S
     ts = start + (stream(seed, "page_likes", "liked_at", m.chunk).random(user.size) * span_s).astype(np.int64) * US_PER_S
     return {"user_id": user, "page_id": page, "liked_at": ts}
