@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__, activity, company, experiments as ex, graph, members, social, truth
-from .billing import PLANS
+from . import __version__, activity, company, experiments as ex, graph, members, social, truth, vocab
+from .billing import PLANS, latest_plan
 from .calendar import DAY0, outage_day
 from .executor import make as make_executor
 from .members import COUNTRIES, DEVICES
@@ -144,17 +144,14 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
         "cancel_dt": np.ma.masked_array(sp.cancel_day.astype(np.int32), mask=sp.cancel_day < 0),
         "monthly_price": sp.price_cents,
     })
-    res.stats = truth.chunk_stats(m, s, soc.community, {"completed_spells": soc.completed_spells,
-                                                        "current_pairs": soc.current_pairs})
+    res.stats = truth.chunk_stats(m, s, {"completed_spells": soc.completed_spells,
+                                         "current_pairs": soc.current_pairs})
     res.stats["outage_sessions"] = int((activity.day_index(s.ts) == cfg.outage - DAY0).sum())
     return res
 
 
 def _users_columns(cfg: Config, m: members.Members) -> dict:
-    from .billing import latest_plan
-    from .vocab import load
-
-    name, email = company.user_names(cfg.seed, m.chunk, m.country, m.ids, tuple(load()["email_domains"]))
+    name, email = company.user_names(cfg.seed, m.chunk, m.country, m.ids, tuple(vocab.load()["email_domains"]))
     b = cfg.block
     if b.start >= m.ids[0] and b.start <= m.ids[-1]:
         name = name.to_numpy(zero_copy_only=False).astype(object)
@@ -217,8 +214,7 @@ def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
         tasks: list = [ChunkTask(cfg, k, str(root), int(sess_off[k]), int(sub_off[k])) for k in range(cfg.n_chunks)]
         results: list[ChunkResult | None] = [None] * (len(tasks) + 1)
         rows = 0
-        fn = _dispatch
-        for i, r in executor.map(fn, [(cfg, str(root))] + tasks):
+        for i, r in executor.map(_dispatch, [(cfg, str(root))] + tasks):
             results[i] = r
             rows += sum(f["rows"] for f in r.files.values())
             report("write", sum(x is not None for x in results), len(results), rows)

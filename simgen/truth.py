@@ -50,7 +50,7 @@ def trial_converted(spells: Spells, a: ex.Assignment, n_members: int) -> dict:
     return counts
 
 
-def chunk_stats(m: Members, s: Sessions, community: np.ndarray, social_counts: dict) -> dict:
+def chunk_stats(m: Members, s: Sessions, social_counts: dict) -> dict:
     """Everything the truth needs from one chunk (small, picklable)."""
     stats: dict = dict(social_counts)
     stats["converted_members"] = int(np.unique(s.member[s.conversion]).size)

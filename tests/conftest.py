@@ -31,7 +31,9 @@ class Dataset:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with one view per table over the Parquet parts."""
-        con = duckdb.connect()
+        spill = self.path.parent / "duckdb-spill"  # never DuckDB's default ./.tmp in the work tree
+        con = duckdb.connect(config={"temp_directory": str(spill), "memory_limit": "4GB",
+                                     "max_temp_directory_size": "4GB"})
         for t in TABLES:
             con.execute(f"CREATE VIEW {t.name} AS SELECT * FROM read_parquet('{self.path / t.name}/*.parquet')")
         return con

@@ -1,0 +1,118 @@
+"""Why a submission cannot be graded: one class per kind of reason, each with a message for people.
+
+Every class here means "cannot grade" (exit 2). A query that runs and returns the wrong rows is not
+an error: that is a `Diff` (see compare.py). The CLI turns these into exit codes and JSON; the
+grader only raises them. `kind` is a short stable word for reports ("most common failure kinds").
+"""
+
+from __future__ import annotations
+
+from simgen.errors import SimgenError
+
+
+class GradeError(SimgenError):
+    """Root of every reason a submission cannot be graded."""
+
+    exit_code = 2
+    kind = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields a report needs, JSON-ready."""
+        return {"kind": self.kind, "message": self.message}
+
+
+class SubmissionError(GradeError):
+    """The file itself is unusable: unreadable, not text, empty, comment-only or too big."""
+
+    kind = "submission"
+
+
+class ParseError(GradeError):
+    """The SQL does not parse in the submission's dialect.
+
+    Carries the 1-based `line` and `column` and the offending `text`, so an editor or a person can
+    jump to it. The message never contains terminal escape codes.
+    """
+
+    kind = "parse"
+
+    def __init__(self, description: str, line: int, column: int, text: str, context: str = "") -> None:
+        self.description = description
+        self.line = line
+        self.column = column
+        self.text = text
+        self.context = context
+        where = f"line {line}, column {column}"
+        near = f" near {text!r}" if text else ""
+        message = f"syntax error at {where}{near}: {description}"
+        if context:
+            message += f"\n  {context}"
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "line": self.line, "column": self.column, "text": self.text}
+
+
+class ForbiddenError(GradeError):
+    """The query does something a submission may never do (write, read files, change settings...)."""
+
+    kind = "forbidden"
+
+    def __init__(self, construct: str, why: str = "") -> None:
+        self.construct = construct
+        message = f"not allowed: {construct}"
+        if why:
+            message += f" ({why})"
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "construct": self.construct}
+
+
+class UnsupportedError(GradeError):
+    """A construct of the source dialect that we will not translate, because DuckDB would give a
+    silently different answer. The message names the construct and, where there is one, a rewrite."""
+
+    kind = "unsupported"
+
+    def __init__(self, construct: str, dialect: str, hint: str = "") -> None:
+        self.construct = construct
+        self.dialect = dialect
+        message = f"unsupported {dialect} construct: {construct}"
+        if hint:
+            message += f"; {hint}"
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "construct": self.construct, "dialect": self.dialect}
+
+
+class QueryError(GradeError):
+    """The SQL is well formed but wrong for the dataset: an unknown table or column, a type error,
+    or a runtime error from DuckDB. The message is DuckDB's or sqlglot's, with paths removed."""
+
+    kind = "query"
+
+
+class LimitError(GradeError):
+    """The query hit a resource limit: time, memory, result rows, size or nesting depth."""
+
+    kind = "limit"
+
+    def __init__(self, limit: str, message: str) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "limit": self.limit}
+
+
+class SandboxError(GradeError):
+    """The sandbox itself failed (a worker could not start, a dataset is unreadable): not the
+    submission's fault, but still nothing to grade."""
+
+    kind = "sandbox"

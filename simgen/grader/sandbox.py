@@ -1,0 +1,294 @@
+"""Run gated queries against datasets in a pool of locked-down worker processes.
+
+    with Sandbox({"main": Path("data/default"), "edge": Path("data/edge")}, timeout_s=10) as box:
+        table = box.run(prepared, dataset="main")            # one query -> pyarrow.Table
+        for job, outcome in box.run_many(jobs):               # many, in parallel, as they finish
+            ...                                               # outcome: pa.Table or GradeError
+
+The supervisor (this module, in the grader's process) owns the worker processes. DuckDB enforces
+the time, memory, temp-space and row limits inside each worker; the supervisor enforces them
+again from outside: a worker still busy after the deadline plus a grace period, or whose resident
+memory passes a hard cap, is killed (SIGKILL) and replaced, and only its one job fails. Workers and
+their DuckDB connections and views are reused across queries, so a query costs a pipe round trip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+import psutil
+import pyarrow as pa
+
+from simgen.grader.errors import ForbiddenError, LimitError, QueryError, SandboxError
+from simgen.grader.sql import Prepared
+from simgen.grader.worker import WorkerSpec, worker_main
+
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+_START_TIMEOUT_S = 60.0
+_POLL_S = 0.05
+_WORKER_BOOT = ("import sys; from multiprocessing.connection import Connection; "
+                "from simgen.grader.worker import worker_main; worker_main(Connection(int(sys.argv[1])))")
+
+
+def parse_bytes(text: str) -> int:
+    """'2GB' -> 2_000_000_000, '512MiB' -> 536870912 (DuckDB's own unit rules)."""
+    cleaned = text.strip().upper().replace(" ", "")
+    number = cleaned.rstrip("KMGIB")
+    return int(float(number) * _UNITS[cleaned[len(number):]])
+
+
+def dataset_tables(directory: Path) -> dict[str, list[str]]:
+    """DATASET/<table>/*.parquet -> {table: [absolute real paths]}; folders without Parquet are skipped."""
+    root = Path(directory).resolve()
+    if not root.is_dir():
+        raise SandboxError(f"dataset directory {directory} does not exist")
+    tables = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        files = sorted(str(f.resolve()) for f in folder.glob("*.parquet") if f.is_file())
+        if files:
+            tables[folder.name.lower()] = files
+    if not tables:
+        raise SandboxError(f"dataset directory {directory} holds no <table>/*.parquet files")
+    return tables
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run on one dataset; `tag` is the caller's, returned untouched."""
+
+    sql: str
+    dataset: str
+    collation: str | None = None
+    tag: object = None
+
+    @classmethod
+    def of(cls, prepared: Prepared, dataset: str, tag: object = None) -> Job:
+        return cls(prepared.sql, dataset, prepared.collation, tag)
+
+
+class _Worker:
+    """One worker process, started as a fresh interpreter talking over a socket pair.
+
+    Not multiprocessing's spawn: that re-imports the parent's __main__, which breaks when the
+    grader is driven from a script without a main guard.
+    """
+
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.temp_dir = spec.temp_dir
+        parent, child = socket.socketpair()
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_BOOT, str(child.fileno())],
+            pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True,
+        )
+        child.close()
+        self.channel = Connection(parent.detach())
+        self.channel.send(spec)
+        self.psutil = psutil.Process(self.process.pid)
+        self.job: tuple[int, Job] | None = None
+        self.deadline = 0.0
+
+    def wait_ready(self) -> None:
+        if not self.channel.poll(_START_TIMEOUT_S):
+            self.kill()
+            raise SandboxError("a sandbox worker did not start in time")
+        try:
+            message = self.channel.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise SandboxError("a sandbox worker died while starting") from None
+        if message[0] != "ready":
+            self.kill()
+            raise SandboxError(f"a sandbox worker could not open the dataset: {message[1]}")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass
+        self.channel.close()
+
+
+class Sandbox:
+    """A reusable pool of locked-down DuckDB workers over one or more datasets.
+
+    dataset_dirs: {name: directory}, a list of directories (named by their path), or one directory.
+    timeout_s, memory_limit, max_rows: per query. workers: processes run in parallel.
+    """
+
+    def __init__(
+        self,
+        dataset_dirs: Mapping[str, Path | str] | Sequence[Path | str] | Path | str,
+        timeout_s: float = 10.0,
+        memory_limit: str = "1GB",
+        max_rows: int = 1_000_000,
+        workers: int = 1,
+        threads: int = 1,
+        temp_limit: str = "1GB",
+        max_result_bytes: int = 512 * 2**20,
+    ) -> None:
+        if isinstance(dataset_dirs, (str, Path)):
+            dataset_dirs = [dataset_dirs]
+        if not isinstance(dataset_dirs, Mapping):
+            dataset_dirs = {str(d): d for d in dataset_dirs}
+        self.datasets = list(dataset_dirs)
+        self.timeout_s = timeout_s
+        self.hard_timeout_s = timeout_s + max(1.0, 0.5 * timeout_s)
+        # DuckDB's memory_limit covers its buffer manager, not every allocation: cap the process too.
+        self.max_rss = int(parse_bytes(memory_limit) * 1.5) + 400 * 2**20
+        self._temp = tempfile.mkdtemp(prefix="simgen-sandbox-")
+        self._spec_base = dict(
+            datasets={name: dataset_tables(Path(path)) for name, path in dataset_dirs.items()},
+            timeout_s=timeout_s, memory_limit=memory_limit, temp_limit=temp_limit, threads=threads,
+            max_rows=max_rows, max_result_bytes=max_result_bytes,
+        )
+        self._counter = itertools.count()
+        self._workers: list[_Worker] = []
+        self.restarts = 0
+        started: list[_Worker] = []
+        try:
+            for _ in range(max(1, workers)):
+                started.append(self._spawn())  # all start in parallel, then we wait for each
+            for worker in started:
+                worker.wait_ready()
+            self._workers = started
+        except BaseException:
+            for worker in started:
+                worker.kill()
+            shutil.rmtree(self._temp, ignore_errors=True)
+            raise
+
+    def _spawn(self) -> _Worker:
+        index = next(self._counter)
+        spec = WorkerSpec(temp_dir=f"{self._temp}/w{index}", **self._spec_base)  # type: ignore[arg-type]
+        return _Worker(spec)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        shutil.rmtree(worker.temp_dir, ignore_errors=True)  # whatever the killed query spilled
+        fresh = self._spawn()
+        fresh.wait_ready()
+        self._workers[self._workers.index(worker)] = fresh
+        self.restarts += 1
+
+    # -- public API -------------------------------------------------------------------------------
+
+    def run(self, sql: str | Prepared, dataset: str | None = None, collation: str | None = None) -> pa.Table:
+        """Run one gated query; returns its result or raises LimitError / QueryError / SandboxError."""
+        if isinstance(sql, Prepared):
+            job = Job.of(sql, dataset or self.datasets[0])
+        else:
+            job = Job(sql, dataset or self.datasets[0], collation)
+        ((_, outcome),) = list(self.run_many([job]))
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def run_many(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, pa.Table | Exception]]:
+        """Run jobs on all workers; yields (job, table or GradeError) as each finishes."""
+        pending = deque(jobs)
+        for job in pending:
+            if job.dataset not in self._spec_base["datasets"]:  # type: ignore[operator]
+                raise SandboxError(f"unknown dataset {job.dataset!r}; known: {', '.join(self.datasets)}")
+        ids = itertools.count()
+        while pending or any(w.job for w in self._workers):
+            for worker in self._workers:
+                if worker.job is None and pending:
+                    job = pending.popleft()
+                    worker.job = (next(ids), job)
+                    worker.deadline = time.monotonic() + self.hard_timeout_s
+                    worker.channel.send(("run", worker.job[0], job.dataset, job.sql, job.collation))
+            busy = [w for w in self._workers if w.job]
+            ready = wait([w.channel for w in busy], timeout=_POLL_S)
+            for worker in busy:
+                outcome = self._collect(worker, ready)
+                if outcome is not None:
+                    yield outcome
+
+    def _collect(self, worker: _Worker, ready: list) -> tuple[Job, pa.Table | Exception] | None:
+        assert worker.job is not None
+        job = worker.job[1]
+        if worker.channel in ready:
+            try:
+                _, _, kind, payload = worker.channel.recv()
+            except (EOFError, OSError):
+                worker.job = None
+                self._replace(worker)
+                return job, LimitError("memory", "the query crashed its worker (most likely it ran out of memory)")
+            worker.job = None
+            return job, _outcome(kind, payload, self.timeout_s)
+        now = time.monotonic()
+        reason = None
+        if now > worker.deadline:
+            reason = LimitError("time", f"the query ran longer than {self.timeout_s:g} s and was stopped")
+        else:
+            try:
+                if worker.psutil.memory_info().rss > self.max_rss:
+                    reason = LimitError("memory", "the query used more memory than allowed and was stopped")
+            except psutil.Error:
+                reason = LimitError("memory", "the query crashed its worker")
+        if reason is None:
+            return None
+        worker.job = None
+        self._replace(worker)
+        return job, reason
+
+    def close(self) -> None:
+        """Stop every worker and remove the per-run temp space."""
+        for worker in self._workers:
+            try:
+                worker.channel.send(("stop",))
+            except (OSError, ValueError):
+                pass
+        for worker in self._workers:
+            try:
+                worker.process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+            worker.kill()
+        self._workers = []
+        shutil.rmtree(self._temp, ignore_errors=True)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (tests use this to check replacement)."""
+        return [w.process.pid for w in self._workers]
+
+
+def _outcome(kind: str, payload: object, timeout_s: float) -> pa.Table | Exception:
+    if kind == "ok":
+        return pa.ipc.open_stream(pa.py_buffer(payload)).read_all()  # type: ignore[arg-type]
+    message = str(payload)
+    if kind == "time":
+        return LimitError("time", f"the query ran longer than {timeout_s:g} s and was stopped")
+    if kind == "memory":
+        return LimitError("memory", f"the query ran out of memory: {message.splitlines()[0]}")
+    if kind == "disk":
+        return LimitError("disk", f"the query spilled more to disk than allowed: {message.splitlines()[0]}")
+    if kind in ("rows", "size"):
+        return LimitError(kind, message)
+    if kind == "forbidden":
+        return ForbiddenError(message)
+    return QueryError(f"DuckDB error: {message}")

@@ -1,0 +1,319 @@
+"""From a submitted file to one canonical DuckDB query: read, parse, gate, normalize, transpile.
+
+    text --read--> str --tokenize/parse (sqlglot, source dialect)--> tree
+         --gate (allowlist)--> --strip qualifiers, qualify, annotate types--> typed tree
+         --fixups (dialect gaps)--> DuckDB SQL --gate again (DuckDB's own parse)--> Prepared
+
+Every failure is a GradeError with a message a person can act on; nothing here raises
+RecursionError or prints escape codes. The canonical SQL (plus the collation it needs) is the
+cache key: two submissions that differ in whitespace, comments, keyword case or dialect but
+mean the same query are executed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, OptimizeError, SqlglotError, TokenError
+from sqlglot.errors import ParseError as SqlglotParseError
+from sqlglot.errors import UnsupportedError as SqlglotUnsupported
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
+from sqlglot.tokens import TokenType
+
+from simgen.errors import UsageError
+from simgen.grader import fixups, gate
+from simgen.grader.dialects import DIALECTS, resolve_dialect
+from simgen.grader.errors import LimitError, ParseError, QueryError, SubmissionError, UnsupportedError
+
+MAX_BYTES = 64 * 1024  # a long interview answer is ~3 KB
+MAX_TOKENS = 10_000
+MAX_PAREN_DEPTH = 64  # bounds the parser's recursion before it starts
+MAX_TREE_DEPTH = 200  # bounds the optimizer's and generator's recursion (DuckDB's own cap is 1000)
+
+# Case-insensitive default collations: MySQL utf8mb4_0900_ai_ci, SQL Server *_CI_AS.
+COLLATIONS = {"mysql": "nocase.noaccent", "tsql": "nocase"}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_REQUIRED = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
+
+Schema = dict[str, dict[str, str]]
+
+
+class _DropCommandFallback(logging.Filter):
+    """sqlglot logs a warning when it parses unknown syntax as a Command; the gate refuses those
+    with a proper message, so the warning would only be noise on the grader's stderr."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+logging.getLogger("sqlglot").addFilter(_DropCommandFallback())
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A gated, normalized submission, ready for the sandbox.
+
+    `sql` is canonical DuckDB SQL; `collation` is the default collation the source dialect
+    compares strings with (None: binary, DuckDB's default); `columns` are the output names.
+    """
+
+    sql: str
+    dialect: str
+    columns: tuple[str, ...]
+    collation: str | None = None
+    source: str = field(default="", compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """Cache key for identical submissions: same SQL and collation, same result."""
+        return hashlib.sha256(f"{self.collation or ''}\0{self.sql}".encode()).hexdigest()
+
+
+def schema_from_tables(tables: object) -> Schema:
+    """{table: {column: duckdb type}} from simgen.spec.TABLES (or anything with .name/.columns)."""
+    return {t.name: {c.name: c.duckdb_type for c in t.columns} for t in tables}  # type: ignore[attr-defined]
+
+
+def decode_submission(data: bytes, max_bytes: int = MAX_BYTES) -> str:
+    """Bytes of a .sql file to text: UTF-8 (with or without BOM) or UTF-16 with BOM, else refused."""
+    if len(data) > max_bytes:
+        raise SubmissionError(f"the file is {len(data):,} bytes; the limit is {max_bytes:,} bytes")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise SubmissionError(f"the file is not valid UTF-16 ({error.reason} at byte {error.start})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SubmissionError(
+            f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} at line {line} "
+            f"(offset {error.start}); save it as UTF-8"
+        ) from None
+
+
+def read_submission(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
+    """Read a submission file with the size cap applied before the whole file is loaded."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise SubmissionError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise SubmissionError(f"the file is larger than the limit of {max_bytes:,} bytes")
+    return decode_submission(data, max_bytes)
+
+
+def prepare(text: str | bytes, dialect: str | None = None, schema: Schema | None = None) -> Prepared:
+    """Turn a submission into canonical, gated DuckDB SQL.
+
+    >>> prepare("select 7/2 as x", "postgres", {}).sql
+    'SELECT CAST(TRUNC(7 / 2) AS BIGINT) AS "x"'
+    """
+    if isinstance(text, bytes):
+        text = decode_submission(text)
+    if schema is None:
+        from simgen.spec import TABLES
+
+        schema = schema_from_tables(TABLES)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise SubmissionError(f"the submission is larger than the limit of {MAX_BYTES:,} bytes")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SubmissionError(f"the file contains a NUL byte (line {line}); it is not a text SQL file")
+    try:
+        name = resolve_dialect(dialect, text)
+    except UsageError as error:
+        if dialect:
+            raise
+        raise SubmissionError(f"the file's dialect header: {error}") from None
+    frozen = tuple((t, tuple(cols.items())) for t, cols in sorted(schema.items()))
+    try:
+        return _prepare(text, name, frozen)
+    except RecursionError:
+        raise LimitError("nesting", "the query is nested too deeply to analyse") from None
+
+
+@lru_cache(maxsize=1024)
+def _prepare(text: str, dialect: str, frozen: tuple) -> Prepared:
+    """Cached on the exact text: in a batch, identical files are prepared once (errors are not cached)."""
+    read = DIALECTS[dialect]
+    tokens = _tokenize(text, read)
+    if dialect == "tsql":
+        rewritten = _tsql_real_as_float24(text, tokens)
+        if rewritten != text:
+            text, tokens = rewritten, _tokenize(rewritten, read)
+    tree = _parse(text, read, tokens)
+    tables = {name.lower() for name, _ in frozen}
+    gate.check_tree(tree, tables, dialect)
+    _check_depth(tree)
+    if dialect in ("postgres", "snowflake"):
+        _remember_to_char_formats(tree, tokens, read)
+    tree = _strip_table_qualifiers(tree, tables)
+    tree = fixups.before_qualify(tree, dialect)
+    mapping = _mapping_schema(read, frozen)
+    try:
+        tree = qualify(tree, schema=mapping, dialect=read, validate_qualify_columns=True,
+                       quote_identifiers=True, identify=True)
+        tree = annotate_types(tree, schema=mapping, dialect=read)
+    except OptimizeError as error:
+        raise QueryError(_clean(str(error))) from None
+    except SqlglotError as error:
+        raise UnsupportedError(_clean(str(error)), dialect) from None
+    tree = fixups.after_annotate(tree, dialect)
+    try:
+        sql = tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, comments=False)
+    except SqlglotUnsupported as error:
+        raise UnsupportedError(_clean(str(error)), dialect) from None
+    gate.check_duckdb(sql, tables, dialect)
+    columns = tuple(tree.named_selects) if isinstance(tree, exp.Query) else ()
+    return Prepared(sql=sql, dialect=dialect, columns=columns, collation=COLLATIONS.get(dialect), source=text)
+
+
+def _clean(message: str) -> str:
+    return _ANSI.sub("", message).strip()
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _tokenize(text: str, read: str) -> list:
+    try:
+        tokens = Dialect.get_or_raise(read).tokenize(text)
+    except TokenError as error:
+        raise _token_error(text, str(error)) from None
+    if not tokens:
+        raise SubmissionError("the submission contains no SQL (it is empty or only comments)")
+    if len(tokens) > MAX_TOKENS:
+        raise LimitError("size", f"the query has {len(tokens):,} tokens; the limit is {MAX_TOKENS:,}")
+    depth = 0
+    for token in tokens:
+        if token.token_type in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+            if depth > MAX_PAREN_DEPTH:
+                line, column = token.line, token.col
+                raise LimitError("nesting", f"parentheses nest deeper than {MAX_PAREN_DEPTH} levels "
+                                            f"(line {line}, column {column})")
+        elif token.token_type in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+    return tokens
+
+
+def _token_error(text: str, message: str) -> ParseError:
+    """sqlglot's tokenizer error names a context, not a position: find the unterminated token."""
+    context = re.search(r"Error tokenizing '(.*)'", message, re.DOTALL)
+    snippet = context.group(1) if context else ""
+    offset = text.find(snippet) + len(snippet) - 1 if snippet and snippet in text else len(text) - 1
+    # The token that never ends starts at the last opening quote or comment before that point.
+    opener = max(text.rfind(q, 0, offset + 1) for q in ("'", '"', "`", "/*", "$$", "["))
+    start = opener if opener >= 0 else max(offset, 0)
+    line, column = _position(text, start)
+    found = text[start:start + 2] if text[start:start + 2] in ("/*", "$$") else text[start:start + 1]
+    what = {"'": "string", '"': "quoted identifier", "`": "quoted identifier", "/*": "comment",
+            "$$": "dollar-quoted string", "[": "bracketed identifier"}.get(found, "token")
+    return ParseError(f"unterminated {what}", line, column, found)
+
+
+def _parse(text: str, read: str, tokens: list) -> exp.Expression:
+    try:
+        statements = Dialect.get_or_raise(read).parser(error_level=ErrorLevel.IMMEDIATE).parse(tokens, text)
+    except SqlglotParseError as error:
+        first = error.errors[0] if error.errors else {}
+        description = _clean(str(first.get("description", error)))
+        description = _REQUIRED.sub(lambda m: f"incomplete {m.group(2)} (missing {m.group(1)})", description)
+        description = description.replace("Invalid expression / Unexpected token", "unexpected token")
+        context = _clean(f"{first.get('start_context', '')}{first.get('highlight', '')}{first.get('end_context', '')}")
+        context = context.splitlines()[-1] if context.strip() else ""
+        raise ParseError(description, int(first.get("line") or 1), int(first.get("col") or 1),
+                         _clean(str(first.get("highlight", ""))), context) from None
+    except TokenError as error:
+        raise _token_error(text, str(error)) from None
+    return gate.check_statements(statements)
+
+
+def _check_depth(tree: exp.Expression) -> None:
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise LimitError("nesting", f"the expression is nested more than {MAX_TREE_DEPTH} levels deep; "
+                                        "simplify it (long chains of AND/OR/+ count as nesting)")
+        stack.extend((child, depth + 1) for child in node.iter_expressions())
+
+
+def _strip_table_qualifiers(tree: exp.Expression, tables: set[str]) -> exp.Expression:
+    """BigQuery `project.dataset.users`, T-SQL `dbo.users`, Snowflake `db.schema.users` -> `users`."""
+    for table in tree.find_all(exp.Table):
+        if gate.table_function_name(table) is None and table.name.lower() in tables:
+            table.set("db", None)
+            table.set("catalog", None)
+            table.set("this", exp.to_identifier(table.name.lower()))
+    return tree
+
+
+def _tsql_real_as_float24(text: str, tokens: list) -> str:
+    """T-SQL REAL is 32-bit and FLOAT 64-bit, but sqlglot parses both to the same node; spell the
+    type REAL as FLOAT(24) in the text (only where a type is expected) so the two stay apart."""
+    edits = []
+    for i, token in enumerate(tokens):
+        if token.token_type != TokenType.FLOAT or token.text.upper() != "REAL" or i == 0:
+            continue
+        before = tokens[i - 1]
+        is_cast = before.token_type == TokenType.ALIAS
+        is_convert = (before.token_type == TokenType.L_PAREN and i >= 2
+                      and tokens[i - 2].text.upper() in ("CONVERT", "TRY_CONVERT"))
+        if is_cast or is_convert:
+            edits.append((token.start, token.end + 1))
+    for start, end in reversed(edits):
+        text = text[:start] + "FLOAT(24)" + text[end:]
+    return text
+
+
+def _remember_to_char_formats(tree: exp.Expression, tokens: list, read: str) -> None:
+    """TO_CHAR of a date: sqlglot rewrites the format while parsing, losing e.g. PostgreSQL `Day`
+    (-> `%uay`). Recover each original format from the tokens and attach it to its node."""
+    originals: dict[str, str | None] = {}
+    for i, token in enumerate(tokens[:-1]):
+        if token.text.upper() not in ("TO_CHAR", "TO_VARCHAR") or tokens[i + 1].token_type != TokenType.L_PAREN:
+            continue
+        depth = 0
+        for j in range(i + 1, len(tokens) - 1):
+            kind = tokens[j].token_type
+            depth += kind == TokenType.L_PAREN
+            depth -= kind == TokenType.R_PAREN
+            if depth == 0:
+                break
+            if depth == 1 and kind == TokenType.COMMA and tokens[j + 1].token_type == TokenType.STRING:
+                raw = tokens[j + 1].text
+                probe = f"SELECT TO_CHAR(CAST(x AS DATE), {exp.Literal.string(raw).sql(read)})"
+                converted = sqlglot.parse_one(probe, read=read).find(exp.TimeToStr)
+                for key in {raw, converted.args["format"].name if converted is not None else raw}:
+                    originals[key] = raw if originals.get(key, raw) == raw else None
+                break
+    for node in tree.find_all(exp.TimeToStr, exp.ToChar):
+        fmt = node.args.get("format")
+        if isinstance(fmt, exp.Literal) and originals.get(fmt.name):
+            node.meta["simgen_format"] = originals[fmt.name]
+
+
+@lru_cache(maxsize=64)
+def _mapping_schema(read: str, frozen: tuple) -> MappingSchema:
+    """sqlglot's schema for one dialect; types are DuckDB's, so parse them as DuckDB, not as `read`
+    (in T-SQL, TIMESTAMP means rowversion)."""
+    mapping = {table: {col: exp.DataType.build(kind, dialect="duckdb") for col, kind in cols} for table, cols in frozen}
+    return MappingSchema(mapping, dialect=read)

@@ -1,0 +1,176 @@
+"""The worker process: one locked-down DuckDB per dataset, running one gated query at a time.
+
+Runs in a separate process (started by sandbox.Sandbox with the spawn method) so that a query
+DuckDB cannot interrupt, a crash, or a memory blow-up costs one worker, never the grading run.
+Everything a submission could use to escape is closed here, in this order, before the first
+query: views over the dataset's Parquet files (absolute paths) are created while file access is
+still allowed; then `allowed_paths` is exactly those files (not directories: DuckDB's
+allowed_directories would also allow writing there), external access goes off, extension
+install/load goes off, limits are set, and the configuration is locked. Only `default_collation`
+stays settable, for MySQL/T-SQL case-insensitive string comparison, and only the worker sets it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import duckdb
+import pyarrow as pa
+
+ALLOWED_COLLATIONS = {"", "nocase", "nocase.noaccent"}
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to open its databases; plain data so it pickles across spawn."""
+
+    datasets: dict[str, dict[str, list[str]]]  # dataset key -> table -> absolute parquet files
+    temp_dir: str
+    timeout_s: float
+    memory_limit: str
+    temp_limit: str
+    threads: int
+    max_rows: int
+    max_result_bytes: int
+
+
+def _quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def open_dataset(tables: dict[str, list[str]], spec: WorkerSpec, temp_dir: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB whose only readable data is `tables`, with every door closed.
+
+    Each dataset gets its own database instance because allowed_paths and limits are per instance.
+    """
+    files = sorted({path for paths in tables.values() for path in paths})
+    conn = duckdb.connect(config={
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "allow_unsigned_extensions": False,
+        "allow_community_extensions": False,
+        "threads": spec.threads,
+    })
+    conn.execute(f"SET allowed_paths = [{', '.join(_quote_string(f) for f in files)}]")
+    for table, paths in tables.items():
+        listing = ", ".join(_quote_string(p) for p in paths)
+        conn.execute(f"CREATE VIEW {_quote_identifier(table)} AS SELECT * FROM read_parquet([{listing}])")
+    os.makedirs(temp_dir, exist_ok=True)
+    statements = [
+        f"SET temp_directory = {_quote_string(temp_dir)}",
+        f"SET max_temp_directory_size = {_quote_string(spec.temp_limit)}",  # only enforced when SET after connect
+        f"SET memory_limit = {_quote_string(spec.memory_limit)}",
+        f"SET GLOBAL max_execution_time = {max(1, int(spec.timeout_s * 1000))}",
+        "SET enable_external_access = false",
+        "SET allowed_configs = ['default_collation']",
+        "SET lock_configuration = true",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+    return conn
+
+
+_PATHS: list[tuple[str, str]] = []
+
+
+def sanitize(message: str) -> str:
+    """DuckDB errors may quote file paths; a submission must not learn where anything lives."""
+    for path, label in _PATHS:
+        message = message.replace(path, label)
+    message = re.sub(r"(/[\w.\-]+){2,}", "<path>", message)
+    return message.strip()
+
+
+def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: WorkerSpec) -> tuple[str, object]:
+    """Execute one query; returns ("ok", ipc bytes) or (error kind, message)."""
+    if collation not in ALLOWED_COLLATIONS:
+        return "query", f"unknown collation {collation!r}"
+    cursor = conn.cursor()  # a fresh connection: TEMP objects or prepared state never outlive a query
+    try:
+        statements = cursor.extract_statements(sql)
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            return "forbidden", "exactly one SELECT statement may run"
+        if collation:
+            cursor.execute(f"SET default_collation = {_quote_string(collation)}")
+        reader = cursor.sql(sql).to_arrow_reader(8192)
+        batches = []
+        rows = size = 0
+        for batch in reader:
+            rows += batch.num_rows
+            size += batch.nbytes
+            if rows > spec.max_rows:
+                return "rows", f"the query returned more than {spec.max_rows:,} rows"
+            if size > spec.max_result_bytes:
+                return "size", f"the result is larger than {spec.max_result_bytes // 2**20:,} MiB"
+            batches.append(batch)
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        return "ok", sink.getvalue().to_pybytes()
+    except duckdb.InterruptException as error:
+        return "time", sanitize(str(error))
+    except duckdb.OutOfMemoryException as error:
+        message = sanitize(str(error))
+        return ("disk" if "offload" in message else "memory"), message
+    except (duckdb.Error, OSError, pa.ArrowException) as error:
+        message = sanitize(str(error))
+        if "INTERRUPT" in message:
+            return "time", message
+        if "temp_directory" in message or "max_temp_directory_size" in message or "offload" in message:
+            return "disk", message
+        if "Out of Memory" in message or "could not allocate" in message.lower():
+            return "memory", message
+        return "query", message
+    finally:
+        if collation:
+            try:
+                cursor.execute("SET default_collation = ''")
+            except duckdb.Error:
+                pass
+        cursor.close()
+
+
+def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
+    """Entry point of a worker process: open every dataset, say ready, then serve queries forever.
+
+    Protocol (tuples over a multiprocessing Pipe): in ("run", job_id, dataset, sql, collation);
+    out ("ready",), ("result", job_id, kind, payload), ("fatal", message).
+    """
+    if spec is None:
+        spec = channel.recv()
+    try:
+        for tables in spec.datasets.values():
+            for paths in tables.values():
+                for path in paths:
+                    _PATHS.append((os.path.dirname(os.path.dirname(path)), "<dataset>"))
+        _PATHS.append((spec.temp_dir, "<tmp>"))
+        _PATHS.sort(key=lambda item: -len(item[0]))
+        conns = {key: open_dataset(tables, spec, os.path.join(spec.temp_dir, f"db{index}"))
+                 for index, (key, tables) in enumerate(spec.datasets.items())}
+    except Exception as error:  # noqa: BLE001 - report any start-up failure to the supervisor
+        channel.send(("fatal", sanitize(f"{type(error).__name__}: {error}")))
+        return
+    channel.send(("ready",))
+    while True:
+        try:
+            message = channel.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        _, job_id, dataset, sql, collation = message
+        try:
+            kind, payload = run_query(conns[dataset], sql, collation or "", spec)
+        except Exception:  # noqa: BLE001 - never let one query kill the loop silently
+            kind, payload = "query", sanitize(traceback.format_exc(limit=1))
+        channel.send(("result", job_id, kind, payload))
+

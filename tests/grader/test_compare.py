@@ -1,0 +1,129 @@
+"""compare(): column rules, type normalisation, tolerance, multiset vs order, and the messages."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from decimal import Decimal
+
+import pyarrow as pa
+import pytest
+
+from simgen.grader.compare import compare
+
+EXPECTED = pa.table({"user_id": pa.array([1, 2, 3], pa.int64()), "channel": ["organic", "email", "social"],
+                     "rate": [0.25, 0.5, 0.125]})
+
+
+def test_same_rows_in_another_order_pass_unordered_but_not_ordered():
+    shuffled = EXPECTED.take([2, 0, 1])
+    assert compare(shuffled, EXPECTED, ordered=False).passed
+    diff = compare(shuffled, EXPECTED, ordered=True)
+    assert (diff.passed, diff.kind) == (False, "wrong_order")
+    assert diff.first_difference["row"] == 1
+    assert "row 1 is (3, 'social', 0.125), expected (1, 'organic', 0.25)" in diff.message
+
+
+def test_names_are_case_insensitive_and_positional():
+    renamed = EXPECTED.rename_columns(["USER_ID", "Channel", "RATE"])
+    assert compare(renamed, EXPECTED).passed
+    swapped = EXPECTED.select(["channel", "user_id", "rate"])
+    diff = compare(swapped, EXPECTED)
+    assert diff.kind == "wrong_columns" and "column 1 is named 'channel'; expected 'user_id'" in diff.message
+
+
+def test_wrong_number_of_columns():
+    diff = compare(EXPECTED.select(["user_id", "channel"]), EXPECTED)
+    assert diff.kind == "wrong_columns"
+    assert diff.message.startswith("expected 3 columns (user_id, channel, rate), got 2")
+
+
+def test_missing_and_extra_rows_with_examples():
+    missing = compare(EXPECTED.slice(0, 1), EXPECTED)
+    assert (missing.kind, missing.missing, missing.extra) == ("missing_rows", 2, 0)
+    assert missing.message.startswith("missing 2 rows (expected 3 rows, got 1), e.g. (2, 'email', 0.5)")
+    extra = compare(pa.concat_tables([EXPECTED, EXPECTED.slice(0, 1)]), EXPECTED)
+    assert (extra.kind, extra.extra) == ("extra_rows", 1)
+    assert extra.extra_examples == [(1, "organic", 0.25)]
+
+
+def test_duplicates_matter_in_a_multiset():
+    doubled = pa.concat_tables([EXPECTED.slice(0, 1)] * 2 + [EXPECTED.slice(1, 1)])
+    diff = compare(doubled, EXPECTED)
+    assert (diff.kind, diff.missing, diff.extra) == ("wrong_values", 1, 1)
+
+
+def test_numbers_use_relative_tolerance_never_rounding():
+    near = EXPECTED.set_column(2, "rate", pa.array([0.25 * (1 + 1e-9), 0.5, 0.125]))
+    assert compare(near, EXPECTED, rel_tol=1e-6).passed
+    # 0.12549 and 0.12551 round to different 4-decimal values but are within tolerance of each other.
+    expected = pa.table({"x": [0.12549]})
+    assert compare(pa.table({"x": [0.12551]}), expected, rel_tol=1e-3).passed
+    far = EXPECTED.set_column(2, "rate", pa.array([0.26, 0.5, 0.125]))
+    diff = compare(far, EXPECTED, rel_tol=1e-6)
+    assert diff.kind == "wrong_values" and "(1, 'organic', 0.26)" in diff.message
+
+
+def test_integers_are_exact_and_widths_do_not_matter():
+    narrow = EXPECTED.set_column(0, "user_id", pa.array([1, 2, 3], pa.int16()))
+    assert compare(narrow, EXPECTED).passed
+    off = EXPECTED.set_column(0, "user_id", pa.array([1, 2, 4], pa.int32()))
+    assert not compare(off, EXPECTED).passed
+
+
+@pytest.mark.parametrize(("actual", "expected"), [
+    (pa.array([datetime(2025, 1, 5)]), pa.array([date(2025, 1, 5)])),
+    (pa.array([date(2025, 1, 5)]), pa.array([datetime(2025, 1, 5)])),
+    (pa.array([Decimal("12.50")]), pa.array([12.5])),
+    (pa.array([12.5]), pa.array([Decimal("12.50")], pa.decimal128(6, 2))),
+    (pa.array([12]), pa.array([12.0])),
+    (pa.array([1, 0], pa.int8()), pa.array([True, False])),  # T-SQL BIT
+    (pa.array([None], pa.null()), pa.array([None], pa.int32())),  # SELECT NULL
+    (pa.array(["a"], pa.large_string()), pa.array(["a"])),
+    (pa.array([datetime(2025, 1, 5, 9)], pa.timestamp("us", tz="UTC")), pa.array([datetime(2025, 1, 5, 9)])),
+])
+def test_types_are_normalised_to_the_expected_type(actual, expected):
+    assert compare(pa.table({"v": actual}), pa.table({"v": expected})).passed
+
+
+def test_a_non_midnight_timestamp_is_not_a_date():
+    diff = compare(pa.table({"d": [datetime(2025, 1, 5, 1)]}), pa.table({"d": [date(2025, 1, 5)]}))
+    assert diff.kind == "wrong_values"
+
+
+def test_wrong_types_name_the_column():
+    diff = compare(pa.table({"user_id": ["1"]}), pa.table({"user_id": [1]}))
+    assert diff.kind == "wrong_types"
+    assert diff.message == "column 1 ('user_id') holds text (string); expected an integer (int64)"
+
+
+def test_nulls_and_nans_compare_equal_to_themselves():
+    table = pa.table({"x": pa.array([None, float("nan"), 1.0]), "s": [None, "a", "b"]})
+    assert compare(table, table).passed
+    assert not compare(pa.table({"x": [None, 2.0, 1.0], "s": [None, "a", "b"]}), table).passed
+    one_null = compare(pa.table({"x": [None]}, schema=pa.schema([("x", pa.float64())])), pa.table({"x": [1.5]}))
+    assert (one_null.kind, one_null.missing, one_null.extra) == ("wrong_values", 1, 1)
+
+
+def test_empty_results():
+    empty = EXPECTED.slice(0, 0)
+    assert compare(empty, empty).passed
+    assert compare(empty, EXPECTED).kind == "missing_rows"
+
+
+def test_large_results_are_compared_inside_duckdb_quickly():
+    n = 1_000_000
+    expected = pa.table({"id": pa.array(range(n)), "v": pa.array([i / 7 for i in range(n)])})
+    actual = pa.table({"id": pa.array(range(n - 1, -1, -1)), "v": pa.array([(n - 1 - i) / 7 * (1 + 1e-12) for i in range(n)])})
+    start = time.perf_counter()
+    assert compare(actual, expected, ordered=False).passed
+    broken = actual.set_column(1, "v", pa.concat_arrays([pa.array([-1.0]), actual.column(1).combine_chunks()[1:]]))
+    diff = compare(broken, expected, ordered=False)
+    assert (diff.kind, diff.missing, diff.extra) == ("wrong_values", 1, 1)
+    assert diff.missing_examples == [(n - 1, pytest.approx((n - 1) / 7))]
+    assert time.perf_counter() - start < 15
+
+
+def test_diff_to_dict_is_json_ready():
+    details = compare(EXPECTED.slice(0, 1), EXPECTED).to_dict()
+    assert details["missing"] == 2 and details["missing_examples"][0] == [2, "email", 0.5]

@@ -1,0 +1,123 @@
+"""The worker pool: results, limits enforced from inside and outside, replacement, overhead."""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import time
+
+import pyarrow as pa
+import pytest
+
+from simgen.grader.errors import LimitError, QueryError, SandboxError
+from simgen.grader.sandbox import Job, Sandbox, dataset_tables, parse_bytes
+from simgen.grader.sql import prepare
+
+from .fixtures import SCHEMA
+
+
+def test_run_returns_an_arrow_table(sandbox):
+    table = sandbox.run(prepare("select user_id, name from users where user_id <= 2 order by user_id", "postgres",
+                                SCHEMA), "tiny")
+    assert isinstance(table, pa.Table)
+    assert table.column_names == ["user_id", "name"]
+    assert table.to_pylist() == [{"user_id": 1, "name": "John Doe"}, {"user_id": 2, "name": "Ann Lee"}]
+    assert table.schema.field("user_id").type == pa.int64()
+
+
+def test_collation_applies_to_one_query_only(sandbox):
+    mysql = prepare("select count(*) as n from users where name = 'ann lee'", "mysql", SCHEMA)
+    plain = prepare("select count(*) as n from users where name = 'ann lee'", "duckdb", SCHEMA)
+    assert sandbox.run(mysql, "tiny").to_pylist() == [{"n": 2}]
+    assert sandbox.run(plain, "tiny").to_pylist() == [{"n": 1}]
+
+
+def test_runtime_errors_are_query_errors_without_paths(sandbox, dataset):
+    with pytest.raises(QueryError) as caught:
+        sandbox.run("select cast(name as integer) from users", "tiny")
+    assert "Conversion" in caught.value.message and str(dataset) not in caught.value.message
+
+
+def test_run_many_yields_every_job_with_its_tag(sandbox):
+    jobs = [Job(f"select {i} as x", "tiny", tag=i) for i in range(20)]
+    results = {job.tag: table.to_pylist() for job, table in sandbox.run_many(jobs)}
+    assert results == {i: [{"x": i}] for i in range(20)}
+
+
+def test_unknown_dataset_is_refused(sandbox):
+    with pytest.raises(SandboxError, match="unknown dataset"):
+        sandbox.run("select 1", "nope")
+
+
+def test_dataset_tables_and_bytes(dataset, tmp_path):
+    tables = dataset_tables(dataset)
+    assert set(tables) == set(SCHEMA) and all(os.path.isabs(p) for ps in tables.values() for p in ps)
+    with pytest.raises(SandboxError, match="no <table>"):
+        dataset_tables(tmp_path)
+    assert parse_bytes("2GB") == 2 * 10**9 and parse_bytes("512MiB") == 512 * 2**20
+
+
+def test_per_query_overhead_is_low(sandbox):
+    sandbox.run("select 1", "tiny")
+    timings = []
+    for _ in range(60):
+        start = time.perf_counter()
+        sandbox.run("select 1 as x", "tiny")
+        timings.append(time.perf_counter() - start)
+    assert statistics.median(timings) < 0.01  # measured ~1 ms; generous for a loaded CI machine
+
+
+@pytest.fixture()
+def small_box(dataset):
+    box = Sandbox({"tiny": dataset}, timeout_s=0.5, memory_limit="128MB", max_rows=100, workers=1)
+    yield box
+    box.close()
+
+
+def test_a_hung_worker_is_killed_and_replaced_without_losing_the_batch(small_box):
+    (pid,) = small_box.pids
+    os.kill(pid, signal.SIGSTOP)  # a worker that no longer answers, like an uninterruptible query
+    jobs = [Job("select 1 as x", "tiny", tag="hung"), Job("select 2 as x", "tiny", tag="next")]
+    start = time.monotonic()
+    outcomes = {job.tag: outcome for job, outcome in small_box.run_many(jobs)}
+    assert isinstance(outcomes["hung"], LimitError) and outcomes["hung"].limit == "time"
+    assert outcomes["next"].to_pylist() == [{"x": 2}]
+    assert small_box.restarts == 1 and small_box.pids != [pid]
+    assert time.monotonic() - start < 10
+
+
+def test_memory_watchdog_kills_a_worker_over_its_cap(small_box):
+    small_box.max_rss = 1  # any worker is "over": the next query that is still running gets stopped
+    with pytest.raises(LimitError) as caught:
+        small_box.run("select count(*) from range(10000000) a, range(1000) b", "tiny")
+    assert caught.value.limit == "memory"
+    small_box.max_rss = 10**12
+    assert small_box.run("select 3 as x", "tiny").to_pylist() == [{"x": 3}]
+
+
+def test_duckdb_timeout_leaves_the_worker_alive(small_box):
+    pids = small_box.pids
+    with pytest.raises(LimitError, match="longer than 0.5 s"):
+        small_box.run("with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r", "tiny")
+    assert small_box.pids == pids and small_box.restarts == 0
+
+
+def test_a_dataset_that_cannot_be_opened_fails_at_start(tmp_path):
+    (tmp_path / "users").mkdir()
+    (tmp_path / "users" / "part-0.parquet").write_bytes(b"not parquet")
+    with pytest.raises(SandboxError, match="could not open"):
+        Sandbox({"bad": tmp_path}, workers=1)
+
+
+def test_spilling_is_capped_inside_the_per_run_temp_space(dataset):
+    box = Sandbox({"tiny": dataset}, timeout_s=20, memory_limit="64MB", temp_limit="1MB", workers=1)
+    temp = box._temp
+    try:
+        with pytest.raises(LimitError) as caught:
+            box.run("select count(*) from (select range % 1000003 as k, count(*) from range(20000000) group by 1)", "tiny")
+        assert caught.value.limit == "disk" and temp not in caught.value.message
+        assert os.listdir(temp) == ["w0"]  # the worker's temp directory lives in the run's temp space
+    finally:
+        box.close()
+    assert not os.path.exists(temp)
