@@ -164,5 +164,201 @@ def summary_cmd(dataset: Path) -> None:
     except SimgenError as e:
         _fail(e)
     _print_summary(dataset, manifest)
+
+
+# ---------------------------------------------------------------- the challenge bank and the grader
+DEFAULT_DATASETS = {"main": Path("data/default"), "edge": Path("data/edge")}
+
+
+def _datasets(given: tuple[Path, ...]) -> dict[str, Path]:
+    """--data DIR (repeatable) or, by default, the main and edge datasets of `make run`."""
+    if given:
+        names = [p.name or str(p) for p in given]
+        if len(set(names)) < len(names):
+            names = [str(p) for p in given]
+        found = dict(zip(names, given))
+    else:
+        found = {k: v for k, v in DEFAULT_DATASETS.items() if (v / "manifest.json").is_file()}
+        if not found:
+            raise click.UsageError("no dataset found in data/default or data/edge: run `make run`, or pass --data DIR")
+    for name, path in found.items():
+        if not (Path(path) / "manifest.json").is_file():
+            raise click.BadParameter(f"{str(path)!r} is not a simgen dataset (no manifest.json)", param_hint="'--data'")
+    return found
+
+
+def _sandbox(datasets: dict[str, Path], jobs: int, timeout: float, memory: str):
+    from .grader import Sandbox
+
+    return Sandbox(datasets, timeout_s=timeout, memory_limit=memory, workers=jobs)
+
+
+_data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+                            help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
+_timeout_option = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+                               help="Seconds a query may run.")
+_memory_option = click.option("--memory", default="2GB", show_default=True, help="Memory a query may use.")
+
+
+@main.command("check")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--challenge", "challenge_id", help="Challenge id (default: the file's name without .sql).")
+@_data_option
+@click.option("--dialect", help="postgres, mysql, bigquery, snowflake, spark, tsql or duckdb "
+                                "(default: a '-- dialect: NAME' first line, else duckdb).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_timeout_option
+@_memory_option
+def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory) -> None:
+    """Grade one submission: exit 0 pass, 1 wrong, 2 cannot grade."""
+    from . import challenges
+    from .grader import Verdict
+    from .grader.dialects import normalize_dialect
+    from .grader.grading import Submission, grade_all
+
+    cid = challenge_id or file.stem
+    try:
+        if dialect:
+            dialect = normalize_dialect(dialect)
+        challenges.get(cid)
+        if not file.is_file():
+            raise _NoFile(f"no such submission file: {file}")
+        datasets = _datasets(data)
+        with _sandbox(datasets, 1, timeout, memory) as box:
+            (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box))
+        verdict = graded.verdict
+    except SimgenError as e:
+        verdict = Verdict.from_error(cid, e)
+    if as_json:
+        click.echo(verdict.to_json())
+    else:
+        _print_verdict(verdict)
+    sys.exit(verdict.exit_code)
+
+
+class _NoFile(SimgenError):
+    pass
+
+
+def _print_verdict(verdict) -> None:
+    console = Console(highlight=False)
+    style = {"pass": "bold green", "wrong": "bold red", "error": "bold yellow"}[verdict.status]
+    label = {"pass": "PASS", "wrong": "WRONG", "error": "CANNOT GRADE"}[verdict.status]
+    console.print(f"[{style}]{label}[/] {verdict.challenge}: ", end="")
+    console.print(verdict.message, markup=False)
+
+
+@main.command("grade")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_data_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+              help="Sandbox worker processes.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a report: .json, .csv or .xml (JUnit).")
+@_timeout_option
+@_memory_option
+def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
+    """Grade FOLDER/<who>/<challenge_id>.sql: exit 0 when every submission could be graded."""
+    from .grader import report as reports
+    from .grader.grading import collect, grade_all
+
+    if report is not None and report.suffix.lower() not in reports.FORMATS:
+        raise click.BadParameter(f"{str(report)!r}: use a .json, .csv or .xml (JUnit) file name",
+                                 param_hint="'--report'")
+    subs = collect(folder)
+    if not subs:
+        raise click.UsageError(f"no submissions in {folder}: expected {folder}/<who>/<challenge_id>.sql")
+    datasets = _datasets(data)
+    console = Console(stderr=True)
+    results = []
+    t0 = time.perf_counter()
+    try:
+        with _sandbox(datasets, jobs, timeout, memory) as box:
+            with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          TimeRemainingColumn(), console=console, transient=True,
+                          disable=not console.is_terminal) as bar:
+                task = bar.add_task("grading", total=len(subs))
+                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n)):
+                    results.append(g)
+    except SimgenError as e:
+        _fail(e)
+    seconds = time.perf_counter() - t0
+    summary = reports.summary(results)
+    _print_grade_summary(summary, seconds)
+    if report is not None:
+        reports.write(report, results)
+        click.echo(f"report: {report}")
+    sys.exit(0 if all(g.verdict.status != "error" for g in results) else 2)
+
+
+def _print_grade_summary(summary: dict, seconds: float) -> None:
+    console = Console(highlight=False)
+    t = RichTable(title=f"{summary['submissions']:,} submissions, {summary['distinct_queries']:,} distinct queries, "
+                        f"{seconds:.1f} s")
+    for col in ("challenge", "submissions", "passed", "wrong", "cannot grade", "pass rate"):
+        t.add_column(col, justify="left" if col == "challenge" else "right")
+    for cid, c in summary["challenges"].items():
+        t.add_row(cid, f"{c['submissions']:,}", f"{c['passed']:,}", f"{c['wrong']:,}", f"{c['error']:,}",
+                  f"{c['pass_rate']:.1%}")
+    console.print(t)
+    if summary["failure_kinds"]:
+        kinds = ", ".join(f"{k} {n:,}" for k, n in list(summary["failure_kinds"].items())[:6])
+        console.print(f"most common failures: {kinds}")
+
+
+@main.command("challenges")
+def challenges_cmd() -> None:
+    """List the challenge bank."""
+    from . import challenges
+
+    t = RichTable(title="simgen challenges")
+    for col in ("id", "title", "difficulty", "tables", "tags"):
+        t.add_column(col)
+    for ch in challenges.bank().values():
+        t.add_row(ch.id, ch.title, ch.difficulty, ", ".join(ch.tables), ", ".join(ch.tags))
+    Console().print(t)
+
+
+@main.command("show")
+@click.argument("challenge_id")
+def show_cmd(challenge_id: str) -> None:
+    """Print a challenge's prompt."""
+    from rich.markdown import Markdown
+
+    from . import challenges
+
+    try:
+        ch = challenges.get(challenge_id)
+    except SimgenError as e:
+        _fail(e)
+    Console().print(Markdown(ch.prompt))
+    click.echo(f"\ndifficulty: {ch.difficulty}   tags: {', '.join(ch.tags)}   "
+               f"hints: {len(ch.hints)} (`simgen hint {ch.id}`)")
+
+
+@main.command("hint")
+@click.argument("challenge_id")
+@click.option("--reset", is_flag=True, help="Hide the hints again.")
+def hint_cmd(challenge_id: str, reset: bool) -> None:
+    """Reveal the next hint of a challenge (the ones already seen are shown again)."""
+    from . import challenges
+    from .hints import HintLog
+
+    try:
+        ch = challenges.get(challenge_id)
+    except SimgenError as e:
+        _fail(e)
+    log = HintLog()
+    if reset:
+        log.reset(ch.id)
+        click.echo(f"hints for {ch.id} hidden again")
+        return
+    shown = log.reveal(ch.id, len(ch.hints))
+    for i in range(shown):
+        click.echo(f"hint {i + 1}/{len(ch.hints)}: {ch.hints[i]}")
+    if shown == len(ch.hints):
+        click.echo("(no more hints)")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,69 @@
+"""Expected results: each reference solution's result on each dataset, computed once.
+
+They are cached outside every dataset, under $SIMGEN_CACHE (default ~/.cache/simgen), keyed by
+the dataset's manifest and the solution's text, so a new dataset or an edited solution is
+recomputed and nothing stale is ever compared. Submissions never reach them: the sandbox
+exposes only the dataset's tables, and only as views over exact file paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from simgen.challenges import Challenge
+from simgen.grader.errors import SandboxError
+from simgen.grader.sandbox import dataset_tables
+
+
+def cache_root() -> Path:
+    return Path(os.environ.get("SIMGEN_CACHE") or Path.home() / ".cache" / "simgen")
+
+
+def dataset_key(dataset: Path) -> str:
+    manifest = Path(dataset) / "manifest.json"
+    if not manifest.is_file():
+        raise SandboxError(f"{dataset} is not a simgen dataset (no manifest.json); generate one with "
+                           "`simgen --users 100k --out DIR`")
+    return hashlib.sha256(manifest.read_bytes()).hexdigest()[:20]
+
+
+def _trusted_connection(dataset: Path, spill: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"temp_directory": str(spill), "autoinstall_known_extensions": False,
+                                 "autoload_known_extensions": False})
+    for name, files in dataset_tables(dataset).items():
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
+    return con
+
+
+def compute(challenge: Challenge, dataset: Path) -> pa.Table:
+    """Run the reference solution on the dataset (trusted SQL, a plain DuckDB connection)."""
+    spill = cache_root() / "spill" / uuid.uuid4().hex[:8]
+    try:
+        con = _trusted_connection(Path(dataset), spill)
+        return con.sql(challenge.solution).to_arrow_table()
+    finally:
+        import shutil
+
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+def expected(challenge: Challenge, dataset: Path) -> pa.Table:
+    """The expected result, from the cache or computed and stored (atomically) on first use."""
+    solution_key = hashlib.sha256(challenge.solution.encode()).hexdigest()[:12]
+    path = cache_root() / "expected" / dataset_key(dataset) / f"{challenge.id}-{solution_key}.parquet"
+    if path.is_file():
+        return pq.read_table(path)
+    table = compute(challenge, dataset)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+    return table

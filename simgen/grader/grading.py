@@ -1,0 +1,111 @@
+"""Grading submissions: one file (`simgen check`) or a whole folder (`simgen grade`).
+
+Both go through `grade_all`:
+  1. read and prepare every submission (parse, gate, transpile); failures are verdicts;
+  2. run each distinct canonical query once per dataset in the sandbox pool;
+  3. compare each result with the challenge's expected result on that dataset;
+  4. a submission passes only if it passes on every dataset (the main one and the edge one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simgen import challenges
+from simgen.errors import SimgenError
+from simgen.grader.compare import compare
+from simgen.grader.expected import expected
+from simgen.grader.sandbox import Job, Sandbox
+from simgen.grader.sql import Prepared, prepare, read_submission
+from simgen.grader.verdict import Verdict, combine
+
+
+@dataclass
+class Submission:
+    who: str
+    challenge: str
+    path: Path | None = None
+    text: str | None = None
+    dialect: str | None = None
+
+
+@dataclass
+class Graded:
+    submission: Submission
+    verdict: Verdict
+    dialect: str | None = None
+    key: str | None = None  # canonical SQL hash: equal keys were executed once
+
+
+@dataclass
+class _Group:
+    challenge: challenges.Challenge
+    prepared: Prepared
+    members: list[Submission] = field(default_factory=list)
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+
+def _prepare(sub: Submission) -> tuple[challenges.Challenge, Prepared]:
+    ch = challenges.get(sub.challenge)
+    text = sub.text if sub.text is not None else read_submission(sub.path)
+    return ch, prepare(text, sub.dialect)
+
+
+def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path) -> Verdict:
+    if isinstance(outcome, SimgenError):
+        return Verdict.from_error(ch.id, outcome, dataset)
+    if isinstance(outcome, Exception):  # a bug in the grader itself: report, never crash the batch
+        return Verdict(ch.id, False, "error", f"internal grader error: {outcome!r}", {"dataset": dataset})
+    want = _expected(ch, path)
+    cols = ch.columns
+    rel = max((c.rel_tol for c in cols), default=0.0)
+    abs_ = max((c.abs_tol for c in cols), default=0.0)
+    return Verdict.from_diff(ch.id, compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_), dataset)
+
+
+_EXPECTED: dict[tuple[str, str, Path], object] = {}
+
+
+def _expected(ch: challenges.Challenge, path: Path):
+    """expected() memoized per process: a batch compares against the same few tables many times."""
+    key = (ch.id, ch.solution, Path(path).resolve())
+    if key not in _EXPECTED:
+        _EXPECTED[key] = expected(ch, path)
+    return _EXPECTED[key]
+
+
+def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], sandbox: Sandbox,
+              progress: Callable[[int], None] | None = None) -> Iterator[Graded]:
+    """Grade every submission; yields results as they are decided (errors first, then by query)."""
+    groups: dict[tuple[str, str], _Group] = {}
+    for sub in submissions:
+        try:
+            ch, prep = _prepare(sub)
+        except SimgenError as e:
+            if progress:
+                progress(1)
+            yield Graded(sub, Verdict.from_error(sub.challenge, e))
+            continue
+        group = groups.setdefault((ch.id, prep.key), _Group(ch, prep))
+        group.members.append(sub)
+
+    jobs = [Job.of(g.prepared, name, tag=key) for key, g in groups.items() for name in datasets]
+    for job, outcome in sandbox.run_many(jobs):
+        group = groups[job.tag]
+        group.verdicts[job.dataset] = _dataset_verdict(group.challenge, outcome, job.dataset, datasets[job.dataset])
+        if len(group.verdicts) == len(datasets):
+            verdict = combine(group.challenge.id, [group.verdicts[n] for n in datasets])
+            for sub in group.members:
+                if progress:
+                    progress(1)
+                yield Graded(sub, verdict, group.prepared.dialect, group.prepared.key)
+
+
+def collect(folder: Path) -> list[Submission]:
+    """SUBMISSIONS/<who>/<challenge_id>.sql, sorted; anything else is ignored."""
+    subs = []
+    for path in sorted(Path(folder).glob("*/*.sql")):
+        subs.append(Submission(who=path.parent.name, challenge=path.stem, path=path))
+    return subs
