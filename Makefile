@@ -1,5 +1,6 @@
 # Two entry points on a fresh machine with nothing but Python:
-#   make run    install, generate the default dataset (100k members) into data/, summarise it
+#   make run    install, generate the default and edge datasets into data/, verify them,
+#               and grade every reference solution on both
 #   make test   install and run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -27,7 +28,10 @@ run: install
 	$(VENV)/bin/simgen --users $(USERS) --seed $(SEED) --out $(DATA)
 	$(VENV)/bin/simgen --profile edge --seed $(SEED) --out $(EDGE)
 	$(VENV)/bin/simgen verify $(DATA)
-	$(VENV)/bin/simgen summary $(DATA)
+	$(VENV)/bin/simgen verify $(EDGE)
+	rm -rf build/reference && mkdir -p build/reference/reference
+	for d in expected/*/; do id=$$(basename $$d); cp $$d/solution.sql build/reference/reference/$$id.sql; done
+	$(VENV)/bin/simgen grade build/reference --data $(DATA) --data $(EDGE) --report build/reference.json
 
 test: install
 	$(PY) -m pytest -q -n 2
