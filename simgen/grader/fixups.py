@@ -137,12 +137,29 @@ def _pg_integer(node: exp.Expression) -> bool:
     return _is(node, _INTEGER)
 
 
+def _surely_fractional(node: exp.Expression) -> bool:
+    """Is this value certainly not an integer, whatever its unknown parts? (100.0 * x, x * 1.0,
+    CAST(x AS DECIMAL)...): numeric promotion makes the whole product or sum fractional."""
+    if isinstance(node, (exp.Paren, exp.Neg)):
+        return _surely_fractional(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return any(ch in node.this for ch in ".eE")
+    if isinstance(node, (exp.Mul, exp.Add, exp.Sub)):
+        return _surely_fractional(node.this) or _surely_fractional(node.expression)
+    if _known(node) and not _is(node, _INTEGER):
+        return _is(node, _NUMERIC_NOT_INT)
+    return False
+
+
 def _refuse(node: exp.Expression, dialect: str) -> None:
     if isinstance(node, exp.Div) and node.args.get("typed") and dialect == "postgres":
         if _known(node.this) and _known(node.expression) and not (_pg_integer(node.this) and _pg_integer(node.expression)):
             node.set("typed", False)  # numeric division in PostgreSQL: DuckDB's / gives the same value
             return
     if isinstance(node, exp.Div) and node.args.get("typed"):
+        if _surely_fractional(node.this) or _surely_fractional(node.expression):
+            node.set("typed", False)  # a fractional operand: no dialect truncates this division
+            return
         if not (_known(node.this) and _known(node.expression)):
             raise UnsupportedError(
                 f"division {node.sql(dialect)} whose operand types cannot be determined", dialect,

@@ -22,6 +22,8 @@ from .fixtures import SCHEMA
 HANDLED = [
     ("postgres", "select 7/2 as x, -7/2 as y", [(3, -3)], "integer division truncates"),
     ("tsql", "select 7/2 as x, salary/7 as y from salaries where employee_id = 6", [(3, 1)], "integer division"),
+    ("tsql", "select 100.0 * sum(c.v) / count(*) as x from users u outer apply (select 1 as v) c",
+     [(100.0,)], "a decimal operand makes / exact even when the other's type is unknown"),
     ("mysql", "select 7/2 as x", [(Decimal("3.5"),)], "MySQL / is exact division"),
     ("snowflake", "select 7/2 as x", [(3.5,)], "Snowflake / is exact division"),
     ("duckdb", "select 7/2 as x", [(3.5,)], "DuckDB / is float division"),
@@ -114,6 +116,7 @@ HANDLED = [
 
 # (dialect, submission, words the refusal must contain)
 REFUSED = [
+    ("tsql", "select 3 * sum(c.v) / 2 as x from users u outer apply (select 1 as v) c", "division"),
     ("mysql", "select 'a' || 'b'", "||"),
     ("mysql", "select concat(name, '') || 'x' from users", "||"),
     ("snowflake", "select to_char(12.5, '99.9')", "TO_CHAR of a number"),
