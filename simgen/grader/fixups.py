@@ -30,6 +30,9 @@ _DOW_EXTRACT_PLUS_ONE = {"bigquery", "tsql", "spark"}
 _DOW_FUNCTION_PLUS_ONE = {"mysql", "spark"}
 _WEEK_NUMBER_DIFFERS = {"mysql", "bigquery", "tsql"}
 
+# T-SQL's statistical aggregates: STDEVP, VAR and VARP are DuckDB's STDDEV_POP, VAR_SAMP, VAR_POP.
+_TSQL_AGGREGATES = {"stdevp": exp.StddevPop, "var": exp.Variance, "varp": exp.VariancePop}
+
 # Dialect functions sqlglot does not know, that DuckDB has with the same meaning.
 _PASSTHROUGH = {
     "postgres": {"make_date", "cardinality"},
@@ -266,6 +269,8 @@ def _anonymous(node: exp.Anonymous, dialect: str) -> exp.Expression | None:
         return None
     if name in _PASSTHROUGH.get(dialect, set()):
         return None
+    if dialect == "tsql" and name in _TSQL_AGGREGATES and len(args) == 1:
+        return _TSQL_AGGREGATES[name](this=args[0].copy())
     if name == "every" and dialect in ("postgres", "spark"):
         return exp.LogicalAnd(this=args[0].copy())
     if name == "weekday" and dialect == "mysql" and len(args) == 1:

@@ -24,6 +24,9 @@ HANDLED = [
     ("tsql", "select 7/2 as x, salary/7 as y from salaries where employee_id = 6", [(3, 1)], "integer division"),
     ("tsql", "select 100.0 * sum(c.v) / count(*) as x from users u outer apply (select 1 as v) c",
      [(100.0,)], "a decimal operand makes / exact even when the other's type is unknown"),
+    ("tsql", "select round(stdevp(x), 6), round(var(x), 6), round(varp(x), 6), round(stdev(x), 6) "
+             "from (values (1.0), (2.0), (4.0)) t(x)",
+     [(1.247219, 2.333333, 1.555556, 1.527525)], "T-SQL STDEVP / VAR / VARP / STDEV"),
     ("mysql", "select 7/2 as x", [(Decimal("3.5"),)], "MySQL / is exact division"),
     ("snowflake", "select 7/2 as x", [(3.5,)], "Snowflake / is exact division"),
     ("duckdb", "select 7/2 as x", [(3.5,)], "DuckDB / is float division"),
