@@ -25,6 +25,7 @@ FIRST_TOUCH = np.array([0.14, 0.27, 0.21, 0.05, 0.12, 0.11, 0.10])
 RETURNING = np.array([0.46, 0.10, 0.10, 0.20, 0.04, 0.05, 0.05])
 CONVERTING = np.array([0.20, 0.26, 0.10, 0.30, 0.03, 0.06, 0.05])
 _SEC_BITS = 26  # seconds since 2025-01-01 fit in 26 bits
+OFFLINE_SHARE = 0.04  # mobile/tablet sessions watched offline and synced later
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Sessions:
     duration_s: np.ndarray
     minutes: np.ndarray  # observed watch minutes
     minutes_y0: np.ndarray  # the same without any experiment effect
+    id_rank: np.ndarray  # order of session_id within the chunk: the order sessions were logged
     channel: np.ndarray  # index into CHANNELS
     conversion: np.ndarray  # bool
 
@@ -64,7 +66,7 @@ def _distinct_per_member(rng: np.random.Generator, member: np.ndarray, sec: np.n
     day = sec // S_PER_DAY
     for _ in range(50):
         key = member << _SEC_BITS | sec
-        order = np.argsort(key, kind="stable")
+        order = np.lexsort((~pinned, key))  # at equal times a pinned session stays, the other moves
         k = key[order]
         i = np.arange(k.size)
         fixed = np.maximum.accumulate(k - i) + i
@@ -80,6 +82,36 @@ def _distinct_per_member(rng: np.random.Generator, member: np.ndarray, sec: np.n
     raise RuntimeError("could not make session times distinct")  # unreachable in practice
 
 
+def _plant_window_edges(m: Members, member: np.ndarray, sec: np.ndarray, outage: int,
+                        cf_treated: np.ndarray, cf_assigned_us: np.ndarray) -> np.ndarray:
+    """Move a few organic sessions exactly onto window edges, so that `BETWEEN`, `<=` or `>` in
+    place of a half-open window changes the answer: per chunk, for the first control and first
+    treatment member of new_row_ranker (at assigned_at, at the window's exclusive end, and at
+    assigned_at - 28 days, the start of the CUPED pre-period) and of close_friends (at
+    assigned_at and at the end). Moving sessions keeps each member's count, which the plan pass
+    already used to number session ids. Returns the pinned mask of `sec` (modified in place)."""
+    pinned = np.zeros(sec.size, bool)
+    start = np.concatenate([[0], np.cumsum(m.n_organic)[:-1]])
+    used: set[int] = set()
+    r = m.assignments[ex.NEW_ROW_RANKER.id]
+    cf_members = np.flatnonzero(cf_assigned_us >= 0)
+    plans = [(r.member, r.treated, r.assigned_us, ex.NEW_ROW_RANKER.end_us, True),
+             (cf_members, cf_treated[cf_members], cf_assigned_us[cf_members], ex.CLOSE_FRIENDS.end_us, False)]
+    for who, treated, at, end, with_pre in plans:
+        for arm in (False, True):
+            for i in np.flatnonzero(treated == arm):
+                instants = [int(at[i]), end] + ([int(at[i]) - ex.CUPED_PRE_DAYS * US_PER_DAY] if with_pre else [])
+                if (who[i] in used or m.n_organic[who[i]] < len(instants)
+                        or any(t // US_PER_DAY == outage for t in instants)):
+                    continue
+                used.add(int(who[i]))
+                pos = start[who[i]] + np.arange(len(instants))
+                sec[pos] = (np.array(instants) - WINDOW_START_US) // US_PER_S
+                pinned[pos] = True
+                break
+    return pinned
+
+
 def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated: np.ndarray,
           cf_assigned_us: np.ndarray) -> Sessions:
     """All sessions of a chunk, with effects applied.
@@ -91,6 +123,7 @@ def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated:
     first_day = np.maximum(m.signup - DAY0, 0)
     org_member = np.repeat(np.arange(m.size), m.n_organic)
     org_sec = _days(rng, first_day[org_member], outage) * S_PER_DAY + _seconds(rng, org_member.size)
+    org_pinned = _plant_window_edges(m, org_member, org_sec, outage, cf_treated, cf_assigned_us)
 
     su_member = np.flatnonzero(m.signup_session)
     su_sec = (m.signup[su_member] - DAY0) * S_PER_DAY + _seconds(rng, su_member.size)
@@ -108,12 +141,12 @@ def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated:
     conv_sec = np.where(same_day, np.minimum(later, (conv_day + 1) * S_PER_DAY - 1), conv_sec)
     extra_sec = (m.extra_ts - WINDOW_START_US) // US_PER_S
 
-    parts = [(org_member, org_sec, False, False), (su_member, su_sec, False, True),
+    parts = [(org_member, org_sec, False, org_pinned), (su_member, su_sec, False, True),
              (conv_member, conv_sec, True, True), (m.extra_member, extra_sec, False, True)]
     member = np.concatenate([p[0] for p in parts]).astype(np.int64)
     sec = np.concatenate([p[1] for p in parts]).astype(np.int64)
     conversion = np.concatenate([np.full(p[0].size, p[2]) for p in parts])
-    pinned = np.concatenate([np.full(p[0].size, p[3]) for p in parts])
+    pinned = np.concatenate([np.broadcast_to(p[3], p[0].shape) for p in parts])
     order, sec = _distinct_per_member(rng, member, sec, pinned)
     member, conversion = member[order], conversion[order]
     ts = WINDOW_START_US + sec * US_PER_S
@@ -143,7 +176,38 @@ def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated:
     first[1:] = member[1:] != member[:-1]
     draws = [rng.choice(CHANNELS.size, n, p=p) for p in (FIRST_TOUCH, RETURNING, CONVERTING)]
     channel = np.where(conversion, draws[2], np.where(first, draws[0], draws[1]))
-    return Sessions(member, ts, device, duration, minutes, np.round(y0, 2), channel, conversion)
+    id_rank = _log_order(seed, m.chunk, member, ts, device, conversion)
+    return Sessions(member, ts, device, duration, minutes, np.round(y0, 2), id_rank, channel, conversion)
+
+
+def _log_order(seed: int, chunk: int, member: np.ndarray, ts: np.ndarray, device: np.ndarray,
+               conversion: np.ndarray) -> np.ndarray:
+    """Rank of each session in log order, which numbers session_id.
+
+    Sessions are logged when they happen, except offline viewing on mobile and tablet, which is
+    synced hours or days later: its id comes after sessions that began later. So the first
+    session by id is not always the first by time. In every chunk, the first converted member
+    with two or more sessions has their first session synced after their last one.
+    """
+    rng = stream(seed, "sessions", "sync", chunk)
+    n = ts.size
+    portable = (device == 1) | (device == 3)
+    offline = portable & (rng.random(n) < OFFLINE_SHARE)
+    logged = ts + np.where(offline, rng.integers(3600, 72 * 3600, n) * US_PER_S, 0)
+    first = np.ones(n, bool)
+    first[1:] = member[1:] != member[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, n))
+    converted = np.zeros(int(member.max(initial=-1)) + 1, bool)
+    converted[member[conversion]] = True
+    pick = np.flatnonzero((counts >= 2) & converted[member[starts]])
+    if pick.size:
+        s0 = starts[pick[0]]
+        logged[s0] = ts[s0 + counts[pick[0]] - 1] + US_PER_S
+    order = np.lexsort((logged, member))
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n)
+    return rank
 
 
 def day_index(ts: np.ndarray) -> np.ndarray:

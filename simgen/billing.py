@@ -69,27 +69,32 @@ def _durations(rng: np.random.Generator, n: int, trial_first: np.ndarray) -> np.
 
 
 def make_spells(rng: np.random.Generator, signup: np.ndarray, plan_pref: np.ndarray, outage: int,
-                trial_member: np.ndarray, trial_treated: np.ndarray) -> Spells:
+                trial_member: np.ndarray, trial_treated: np.ndarray, trial_day: np.ndarray) -> Spells:
     """All spells of a chunk's members.
 
-    `trial_member`/`trial_treated` index the members in free_trial_7d and their arm.
+    `trial_member`/`trial_treated`/`trial_day` index the members in free_trial_7d, their arm and
+    the day they were assigned. Only members who had not subscribed before that day see the trial.
     In every chunk the first trial-arm spells are planted to cancel after exactly 6 and 7
     days and the first control spell after 3: the boundary cases of trial_conversion.
     """
     n = signup.size
     pre = signup < DAY0
-    offered = np.zeros(n, bool)
-    offered[trial_member[trial_treated]] = True
-    in_control = np.zeros(n, bool)
-    in_control[trial_member[~trial_treated]] = True
-
-    u = rng.random(n)
-    p = np.where(pre, P_SUB_PRE, np.where(offered, P_SUB_TRIAL, P_SUB_NEW))
-    has = u < p
     delay = np.where(rng.random(n) < 0.4, 0, rng.geometric(1 / 12, n))
     pre_start = signup + (rng.random(n) * np.maximum(DAY0 - signup, 1)).astype(np.int64)
     start = np.where(pre, pre_start, signup + delay)
     start = _avoid(start, outage)
+    assigned = np.full(n, np.iinfo(np.int64).max)
+    assigned[trial_member] = trial_day
+    reached = start >= assigned  # the test could still change what they do
+    offered = np.zeros(n, bool)
+    offered[trial_member[trial_treated]] = True
+    offered &= reached
+    in_control = np.zeros(n, bool)
+    in_control[trial_member[~trial_treated]] = True
+    in_control &= reached
+
+    p = np.where(pre, P_SUB_PRE, np.where(offered, P_SUB_TRIAL, P_SUB_NEW))
+    has = rng.random(n) < p
     alive = has & (start <= LAST_DAY)
 
     members, plans, subs, cancels = [], [], [], []

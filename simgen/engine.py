@@ -56,7 +56,8 @@ class Config:
 
     @property
     def block(self) -> Block:
-        return Block(block_start(self.users, self.chunk_users), self.n_pages - RESERVED_PAGES + 1)
+        return Block(block_start(self.users, self.chunk_users), self.n_pages - RESERVED_PAGES + 1,
+                     single_signal_winner=self.profile.single_signal_best_friend)
 
     def member_frame(self, chunk: int) -> members.Members:
         return members.build(self.seed, self.profile, self.users, chunk, self.chunk_users, self.outage)
@@ -127,7 +128,7 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
     res = ChunkResult(k)
     put = lambda name, cols: res.files.__setitem__(name, write_part(root, table(name), k, cols))  # noqa: E731
     put("users", _users_columns(cfg, m))
-    session_id = task.session_offset + 1 + np.arange(s.ts.size, dtype=np.int64)
+    session_id = task.session_offset + 1 + s.id_rank
     put("sessions", {"session_id": session_id, "user_id": m.ids[s.member], "session_ts": s.ts,
                      "device": labels(DEVICES, s.device), "duration_s": s.duration_s, "watch_minutes": s.minutes})
     put("attribution", {"session_id": session_id, "channel": labels(activity.CHANNELS, s.channel), "conversion": s.conversion})

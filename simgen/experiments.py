@@ -64,6 +64,7 @@ CUPED_PRE_DAYS = 28
 RANKER_PARTICIPATION = 0.5
 ARTWORK_PARTICIPATION = 0.4
 CLOSE_FRIENDS_PARTICIPATION = 0.3
+TRIAL_LATE_ASSIGNMENT = 0.3  # free_trial_7d members first reaching the plans page 1-4 days after signup
 
 
 @dataclass
@@ -83,7 +84,7 @@ def _assigned_at(exp: Experiment, rng: np.random.Generator, n: int) -> np.ndarra
 
 
 def assign_member_level(seed: int, chunk: int, user_ids: np.ndarray, signup: np.ndarray,
-                        device: np.ndarray) -> dict[str, Assignment]:
+                        device: np.ndarray, outage: int) -> dict[str, Assignment]:
     """free_trial_7d, new_row_ranker and artwork_v2: members randomized one by one.
 
     `device` holds device codes (0 = tv) for the artwork_v2 logging bug.
@@ -91,13 +92,17 @@ def assign_member_level(seed: int, chunk: int, user_ids: np.ndarray, signup: np.
     out: dict[str, Assignment] = {}
     n = user_ids.size
 
-    # free_trial_7d: every member who signs up while it runs, assigned on the signup day.
+    # free_trial_7d: every member who signs up while it runs, assigned when they first reach the
+    # plans page: usually on the signup day, sometimes a few days later (some subscribe before that).
     rng = stream(seed, "ab_tests", FREE_TRIAL.id, chunk)
     lo = day_of(FREE_TRIAL.start)
     hi = lo + FREE_TRIAL.assign_days
     m = np.flatnonzero((signup >= lo) & (signup < hi))
     treated = rng.random(n)[m] < FREE_TRIAL.treatment_share
-    at = signup[m].astype(np.int64) * US_PER_DAY + rng.integers(0, 86_400, n, dtype=np.int64)[m] * US_PER_S
+    later = np.where(rng.random(n) < TRIAL_LATE_ASSIGNMENT, rng.integers(1, 5, n), 0)[m]
+    day = signup[m].astype(np.int64) + later
+    day = np.where(day == outage, day + 1, day)
+    at = day * US_PER_DAY + rng.integers(0, 86_400, n, dtype=np.int64)[m] * US_PER_S
     out[FREE_TRIAL.id] = Assignment(FREE_TRIAL, m, treated, at, user_ids[m])
 
     # new_row_ranker: half of the members with 28 days of history before the test, 80/20.

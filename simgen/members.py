@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import billing, experiments
-from .calendar import DAY0, WINDOW_END_US, WINDOW_START_US, US_PER_S, mean_active_fraction, signup_days
+from .calendar import DAY0, US_PER_DAY, US_PER_S, WINDOW_END_US, WINDOW_START_US, mean_active_fraction, signup_days
 from .profile import Profile
 from .rng import stream
 from .spec import DAYS
@@ -22,6 +22,7 @@ COUNTRIES = np.array(["US", "BR", "GB", "MX", "CA", "DE", "FR", "IN", "JP", "KR"
 COUNTRY_WEIGHTS = np.array([30, 10, 7, 7, 5, 5, 5, 6, 4, 3, 4, 3, 3, 2, 2, 2, 1.5, 1.5]) / 101.0
 DEVICES = np.array(["tv", "mobile", "web", "tablet"])  # code 0 = tv (artwork_v2's bug)
 DEVICE_WEIGHTS = np.array([0.42, 0.33, 0.17, 0.08])
+SIGNUP_VISIT = 0.85  # share of 2025 joiners who watch on their signup day
 
 
 @dataclass
@@ -81,18 +82,20 @@ def build(seed: int, profile: Profile, n_users: int, chunk: int, chunk_users: in
     rate = profile.sessions_per_member * active / mean_active_fraction(profile)
     n_organic = rng.poisson(activity * rate)
 
-    assignments = experiments.assign_member_level(seed, chunk, ids, signup, device)
+    assignments = experiments.assign_member_level(seed, chunk, ids, signup, device, outage)
     trial = assignments[experiments.FREE_TRIAL.id]
     spells = billing.make_spells(stream(seed, "subscriptions", "spells", chunk), signup, plan_pref, outage,
-                                 trial.member, trial.treated)
+                                 trial.member, trial.treated, trial.assigned_us // US_PER_DAY)
 
-    # Members who join in 2025 visit on their signup day. Half of those who subscribe that very
-    # day do it in that first visit; everyone else converts in a later session.
+    # Most members who join in 2025 visit on their signup day; some sign up through a bundle and
+    # never open the app that day (and may never watch at all). Half of those who subscribe that
+    # very day do it in that first visit; everyone else converts in a later session.
     joined_2025 = signup >= DAY0
     first_spell = np.full(n, -1, np.int64)
     first_spell[spells.member[::-1]] = spells.sub_day[::-1]  # earliest spell wins
-    instant = (first_spell == signup) & (stream(seed, "sessions", "instant", chunk).random(n) < 0.5)
-    signup_session = joined_2025 & ~instant
+    rng = stream(seed, "sessions", "instant", chunk)
+    instant = (first_spell == signup) & (rng.random(n) < 0.5)
+    signup_session = joined_2025 & ~instant & (rng.random(n) < SIGNUP_VISIT)
 
     extra_m, extra_t = [], []
     if profile.boundary_sessions:

@@ -18,6 +18,10 @@ Scores (3 x mutual + 2 x shared pages), with the mistake that would pick each me
 | W | 0 | 6 | 12 | ranking by shared pages only; weights swapped |
 | F1 (friend) | 2 | 5 | 16 | not excluding current friends |
 | John | 6 | 8 | 34 | not excluding John himself |
+
+The edge profile's variant adds one friendship (Z with F5): Z, with 5 mutual friends and no
+shared page (score 15), is then the answer, which catches combining the two signals with an
+inner join (it keeps only members who have both, and picks X).
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ _LIKES = {
     Z: (9, 10), R: (11,), DECOY: (12,),
 }
 _BLOCKS = [(JOHN, B), (C, JOHN), (R, DECOY)]
+_SINGLE_SIGNAL_EDGES = [(Z, F5)]
 NAMES = {JOHN: "John Doe", Y: "John Doe Jr.", DECOY: "Johnny Doe"}
 
 
@@ -75,6 +80,7 @@ def block_start(n_users: int, chunk_users: int) -> int:
 class Block:
     start: int  # first user_id
     first_page: int  # first reserved page_id
+    single_signal_winner: bool = False  # the edge variant: the answer has mutual friends only
 
     @property
     def stop(self) -> int:
@@ -89,7 +95,8 @@ class Block:
 
     def ever_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(lo, hi, cycles, current) for every pair with a planted friendship history."""
-        pairs = {tuple(sorted(e)): (1, True) for e in _EDGES}
+        edges = _EDGES + (_SINGLE_SIGNAL_EDGES if self.single_signal_winner else [])
+        pairs = {tuple(sorted(e)): (1, True) for e in edges}
         pairs.update({tuple(sorted(k)): v for k, v in _HISTORY.items()})
         keys = sorted(pairs)
         lo = np.array([self.start + a for a, _ in keys], np.int64)
@@ -111,7 +118,9 @@ class Block:
         s = self.start
         return {
             "user_id": self.john,
-            "best_friend": {"user_id": s + X, "mutual_friends": 3, "shared_pages": 2, "score": 13},
+            "best_friend": ({"user_id": s + Z, "mutual_friends": 5, "shared_pages": 0, "score": 15}
+                            if self.single_signal_winner else
+                            {"user_id": s + X, "mutual_friends": 3, "shared_pages": 2, "score": 13}),
             "friends": sorted(s + f for f in FRIENDS),
             "ex_friend": s + X,
             "tie_loser": s + Y,

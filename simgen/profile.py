@@ -39,6 +39,7 @@ class Profile:
     min_email_sends: int = 400
     single_engineering_salary: bool = False  # edge: Engineering has one distinct salary
     boundary_sessions: bool = False  # edge: sessions at the first and last second of the year
+    single_signal_best_friend: bool = False  # edge: John's best new friend has mutual friends only
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -65,6 +66,7 @@ EDGE = Profile(
     min_email_sends=60,
     single_engineering_salary=True,
     boundary_sessions=True,
+    single_signal_best_friend=True,
 )
 
 PROFILES = {p.name: p for p in (DEFAULT, EDGE)}

@@ -13,7 +13,7 @@ import numpy as np
 from . import experiments as ex
 from .activity import Sessions
 from .billing import Spells
-from .calendar import to_date
+from .calendar import US_PER_DAY, to_date
 from .members import Members
 
 
@@ -36,7 +36,10 @@ def trial_converted(spells: Spells, a: ex.Assignment, n_members: int) -> dict:
     """Members of free_trial_7d who converted under the challenge's rule, per arm."""
     arm = np.full(n_members, -1)
     arm[a.member] = a.treated.astype(int)
-    sp_arm = arm[spells.member]
+    day = np.full(n_members, np.iinfo(np.int64).max)
+    day[a.member] = a.assigned_us // US_PER_DAY
+    after = spells.sub_day >= day[spells.member]  # only subscriptions from the assignment day on
+    sp_arm = np.where(after, arm[spells.member], -1)
     days = np.where(spells.cancel_day < 0, 10**9, spells.cancel_day - spells.sub_day)
     counts = {}
     for name, code in (("control", 0), ("trial", 1)):

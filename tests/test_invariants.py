@@ -145,3 +145,21 @@ def test_close_friends_units_are_friend_communities(medium):
         JOIN ab_tests a ON a.user_id = f.user_id AND a.experiment_id = 'close_friends'
         JOIN ab_tests b ON b.user_id = f.friend_id AND b.experiment_id = 'close_friends'""")
     assert total > 0 and inside / total > 0.8
+
+
+def test_sessions_sit_exactly_on_window_edges(dataset):
+    """Per arm, a session at assigned_at and one at the exclusive window end (and, for the ranker,
+    one at the start of the 28-day pre-period): half-open windows written as BETWEEN differ."""
+    ends = {e: t["window"]["end_exclusive"] for e, t in dataset.truth["experiments"].items() if "window" in t}
+    for exp, end in ends.items():
+        rows = dataset.connect().execute(f"""
+            SELECT a.variant,
+                   count(*) FILTER (WHERE s.session_ts = a.assigned_at),
+                   count(*) FILTER (WHERE s.session_ts = TIMESTAMP '{end}'),
+                   count(*) FILTER (WHERE s.session_ts = a.assigned_at - INTERVAL 28 DAY)
+            FROM ab_tests a JOIN sessions s USING (user_id) WHERE a.experiment_id = '{exp}' GROUP BY 1""").fetchall()
+        assert len(rows) == 2
+        for variant, at_assign, at_end, at_pre in rows:
+            assert at_assign >= 1 and at_end >= 1, (exp, variant)
+            if exp == "new_row_ranker":
+                assert at_pre >= 1, variant

@@ -49,6 +49,9 @@ def compute(challenge: Challenge, dataset: Path) -> pa.Table:
     try:
         con = _trusted_connection(Path(dataset), spill)
         return con.sql(challenge.solution).to_arrow_table()
+    except duckdb.Error as error:  # e.g. a dataset without a table the challenge needs
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SandboxError(f"cannot compute the expected result of {challenge.id} on {dataset}: {reason}") from None
     finally:
         import shutil
 

@@ -82,8 +82,62 @@ def _sunday_week_trunc(value: exp.Expression) -> exp.Expression:
     return exp.Paren(this=exp.Sub(this=trunc, expression=exp.Interval(this=exp.Literal.string("1"), unit=exp.var("DAY"))))
 
 
+# Date-part aliases of Spark, Snowflake and T-SQL that DuckDB spells differently (in DuckDB
+# 'm' is a minute and 'mm' is unknown; in the others 'mm' is a month and 'mi' a minute).
+_DATE_PARTS = {
+    "mm": "month", "mon": "month", "mons": "month", "months": "month",
+    "yy": "year", "yyyy": "year", "yyy": "year", "years": "year",
+    "dd": "day", "days": "day", "q": "quarter", "qq": "quarter", "qtr": "quarter", "quarters": "quarter",
+    "wk": "week", "ww": "week", "weeks": "week", "hh": "hour", "hh24": "hour", "hours": "hour",
+    "mi": "minute", "n": "minute", "minutes": "minute", "ss": "second", "seconds": "second",
+}
+
+
+def drop_harmless_hints(tree: exp.Expression) -> exp.Expression:
+    """T-SQL's OPTION (MAXRECURSION n) only relaxes SQL Server's recursion cap; the sandbox's own
+    time limit bounds recursion here, so the hint is dropped rather than refused."""
+    for option in list(tree.find_all(exp.QueryOption)):
+        if option.name.upper() == "MAXRECURSION":
+            option.pop()
+    return tree
+
+
+def _normalize_date_part(node: exp.Expression) -> None:
+    unit = node.args.get("unit")
+    if isinstance(unit, (exp.Literal, exp.Var)) and unit.name.lower() in _DATE_PARTS:
+        canonical = _DATE_PARTS[unit.name.lower()]
+        node.set("unit", exp.Literal.string(canonical) if isinstance(unit, exp.Literal) else exp.var(canonical.upper()))
+
+
+def _tsql_generate_series(table: exp.Table) -> None:
+    """T-SQL's table-valued GENERATE_SERIES names its column `value`; DuckDB's names it
+    `generate_series`. Both include the stop value."""
+    series = table.this.copy()
+    inner = exp.select(exp.alias_(exp.column("generate_series"), "value")).from_(
+        exp.Table(this=series, alias=exp.TableAlias(this=exp.to_identifier("_series"))))
+    alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier("generate_series"))
+    table.replace(exp.Subquery(this=inner, alias=alias.copy()))
+
+
 def before_qualify(tree: exp.Expression, dialect: str) -> exp.Expression:
     """Structural rewrites that must happen before scopes are analysed."""
+    for node in list(tree.find_all(exp.DateTrunc, exp.TimestampTrunc, exp.DateDiff, exp.DateAdd,
+                                   exp.TimestampDiff, exp.TimestampAdd, exp.DateSub)):
+        if dialect != "duckdb":
+            _normalize_date_part(node)
+    if dialect == "spark":  # Spark's trunc(date, fmt) returns a DATE; DuckDB's date_trunc a TIMESTAMP
+        for node in list(tree.find_all(exp.DateTrunc)):
+            if not isinstance(node.parent, exp.Cast):
+                node.replace(exp.Cast(this=node.copy(), to=exp.DataType.build("DATE")))
+    if dialect == "tsql":
+        for table in list(tree.find_all(exp.Table)):
+            if isinstance(table.this, exp.GenerateSeries):
+                _tsql_generate_series(table)
+    for with_ in tree.find_all(exp.With):
+        # T-SQL (and Snowflake, optionally) have no RECURSIVE keyword: a CTE naming itself is recursive.
+        for cte in with_.expressions:
+            if any(t.name.lower() == cte.alias_or_name.lower() and not t.db for t in cte.this.find_all(exp.Table)):
+                with_.set("recursive", True)
     for lateral in list(tree.find_all(exp.Lateral)):
         apply = lateral.args.get("cross_apply")
         join = lateral.parent

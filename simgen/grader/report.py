@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -15,6 +16,27 @@ from simgen.errors import UsageError
 from simgen.grader.grading import Graded
 
 FORMATS = (".json", ".csv", ".xml")
+
+# Characters XML 1.0 cannot hold at all, not even escaped (C0 controls but tab/LF/CR, surrogates,
+# U+FFFE/U+FFFF). A hostile submission can put them in a verdict message (a parse error quotes
+# the offending text) or in a folder name; written raw they make the JUnit report ill-formed.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: object) -> str:
+    """A str that can be encoded as UTF-8. File and folder names that are not valid UTF-8 reach us
+    with surrogate escapes (PEP 383), which no UTF-8 writer accepts: show their bytes as \\xNN."""
+    text = str(value)
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _xml_text(value: object) -> str:
+    """Text safe for an XML attribute or element: forbidden characters become visible \\xNN escapes."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", _text(value))
 
 
 def failure_kind(g: Graded) -> str:
@@ -36,16 +58,16 @@ def summary(graded: Sequence[Graded]) -> dict:
     }
     return {
         "submissions": len(graded), "passed": sum(g.verdict.passed for g in graded),
-        "distinct_queries": len({g.key for g in graded if g.key}), "challenges": challenges,
+        "distinct_queries": len({(g.submission.challenge, g.key) for g in graded if g.key}), "challenges": challenges,
         "failure_kinds": dict(kinds.most_common()),
     }
 
 
 def _rows(graded: Sequence[Graded]) -> list[dict]:
-    return [{"who": g.submission.who, "challenge": g.submission.challenge,
-             "file": str(g.submission.path or ""), "dialect": g.dialect or "", "status": g.verdict.status,
+    return [{"who": _text(g.submission.who), "challenge": _text(g.submission.challenge),
+             "file": _text(g.submission.path or ""), "dialect": g.dialect or "", "status": g.verdict.status,
              "passed": g.verdict.passed, "kind": failure_kind(g) if not g.verdict.passed else "",
-             "message": g.verdict.message} for g in graded]
+             "message": _text(g.verdict.message)} for g in graded]
 
 
 def _junit(graded: Sequence[Graded]) -> ET.ElementTree:
@@ -54,15 +76,16 @@ def _junit(graded: Sequence[Graded]) -> ET.ElementTree:
     for g in graded:
         by_challenge[g.submission.challenge].append(g)
     for cid, items in sorted(by_challenge.items()):
-        suite = ET.SubElement(suites, "testsuite", name=cid, tests=str(len(items)),
+        suite = ET.SubElement(suites, "testsuite", name=_xml_text(cid), tests=str(len(items)),
                               failures=str(sum(g.verdict.status == "wrong" for g in items)),
                               errors=str(sum(g.verdict.status == "error" for g in items)))
         for g in items:
-            case = ET.SubElement(suite, "testcase", classname=cid, name=g.submission.who)
+            case = ET.SubElement(suite, "testcase", classname=_xml_text(cid), name=_xml_text(g.submission.who))
             if g.verdict.status != "pass":
                 tag = "failure" if g.verdict.status == "wrong" else "error"
-                el = ET.SubElement(case, tag, message=g.verdict.message[:500], type=failure_kind(g))
-                el.text = g.verdict.message
+                el = ET.SubElement(case, tag, message=_xml_text(g.verdict.message[:500]),
+                                   type=_xml_text(failure_kind(g)))
+                el.text = _xml_text(g.verdict.message)
     return ET.ElementTree(suites)
 
 
@@ -77,9 +100,11 @@ def write(path: Path, graded: Sequence[Graded]) -> None:
     if ext == ".json":
         doc = {"summary": summary(graded), "results": [{**r, "details": g.verdict.details}
                                                        for r, g in zip(_rows(graded), graded)]}
-        tmp.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8")
+        # backslashreplace: a stray surrogate left in the details is written as a JSON \u escape
+        tmp.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8",
+                       errors="backslashreplace")
     elif ext == ".csv":
-        with open(tmp, "w", newline="", encoding="utf-8") as f:
+        with open(tmp, "w", newline="", encoding="utf-8", errors="backslashreplace") as f:
             rows = _rows(graded)
             w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["who", "challenge", "status"])
             w.writeheader()

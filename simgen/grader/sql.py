@@ -157,6 +157,7 @@ def _prepare(text: str, dialect: str, frozen: tuple) -> Prepared:
             text, tokens = rewritten, _tokenize(rewritten, read)
     tree = _parse(text, read, tokens)
     tables = {name.lower() for name, _ in frozen}
+    tree = fixups.drop_harmless_hints(tree)
     gate.check_tree(tree, tables, dialect)
     _check_depth(tree)
     if dialect in ("postgres", "snowflake"):

@@ -27,6 +27,14 @@ HANDLED = [
     ("tsql", "select round(stdevp(x), 6), round(var(x), 6), round(varp(x), 6), round(stdev(x), 6) "
              "from (values (1.0), (2.0), (4.0)) t(x)",
      [(1.247219, 2.333333, 1.555556, 1.527525)], "T-SQL STDEVP / VAR / VARP / STDEV"),
+    ("spark", "select trunc(date '2025-03-17', 'MM'), trunc(date '2025-03-17', 'YYYY'), date_trunc('MM', date '2025-03-17')",
+     [(date(2025, 3, 1), date(2025, 1, 1), datetime(2025, 3, 1))], "Spark 'MM'/'YYYY' units (DuckDB: m = minute)"),
+    ("snowflake", "select datediff('mm', date '2025-01-31', date '2025-02-01'), dateadd(mm, 1, date '2025-01-15')",
+     [(1, datetime(2025, 2, 15))], "Snowflake 'mm' is a month"),
+    ("tsql", "select count(*), min(value), max(value) from generate_series(1, 10, 2)", [(5, 1, 9)],
+     "T-SQL GENERATE_SERIES column is `value`, stop inclusive"),
+    ("tsql", "with r as (select 1 as n union all select n + 1 from r where n < 200) select max(n) from r "
+             "option (maxrecursion 400)", [(200,)], "T-SQL recursive CTE without RECURSIVE; MAXRECURSION hint"),
     ("mysql", "select 7/2 as x", [(Decimal("3.5"),)], "MySQL / is exact division"),
     ("snowflake", "select 7/2 as x", [(3.5,)], "Snowflake / is exact division"),
     ("duckdb", "select 7/2 as x", [(3.5,)], "DuckDB / is float division"),
