@@ -48,6 +48,20 @@ def make(tmp_path_factory, name: str, cfg: Config, jobs: int = 1) -> Dataset:
     return Dataset(out, cfg, manifest)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Expected results, hint logs and spill go to a temporary folder, never to ~/.cache."""
+    import os
+
+    old = os.environ.get("SIMGEN_CACHE")
+    os.environ["SIMGEN_CACHE"] = str(tmp_path_factory.mktemp("simgen-cache"))
+    yield
+    if old is None:
+        os.environ.pop("SIMGEN_CACHE", None)
+    else:
+        os.environ["SIMGEN_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def small(tmp_path_factory) -> Dataset:
     return make(tmp_path_factory, "small", Config(seed=0, users=6_000, profile=DEFAULT, chunk_users=2_000))

@@ -27,11 +27,18 @@ def cache_root() -> Path:
 
 
 def dataset_key(dataset: Path) -> str:
-    manifest = Path(dataset) / "manifest.json"
+    """Identity of a dataset's content: its manifest plus the Parquet files actually present
+    (path, size, mtime), so a copy with a table removed or a file replaced is a different key."""
+    root = Path(dataset)
+    manifest = root / "manifest.json"
     if not manifest.is_file():
         raise SandboxError(f"{dataset} is not a simgen dataset (no manifest.json); generate one with "
                            "`simgen --users 100k --out DIR`")
-    return hashlib.sha256(manifest.read_bytes()).hexdigest()[:20]
+    h = hashlib.sha256(manifest.read_bytes())
+    for path in sorted(root.glob("*/*.parquet")):
+        st = path.stat()
+        h.update(f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:20]
 
 
 def _trusted_connection(dataset: Path, spill: Path) -> duckdb.DuckDBPyConnection:

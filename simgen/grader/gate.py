@@ -104,7 +104,8 @@ def table_function_name(table: exp.Table) -> str | None:
 
 def check_statements(statements: Iterable[exp.Expression | None]) -> exp.Expression:
     """Exactly one statement, and it is a query; returns it."""
-    real = [s for s in statements if s is not None]
+    # sqlglot returns a comment after the final ';' as a bare Semicolon node: not a statement
+    real = [s for s in statements if s is not None and not isinstance(s, exp.Semicolon)]
     if not real:
         raise ForbiddenError("an empty submission", "write one SELECT query")
     if len(real) > 1:

@@ -1,0 +1,3 @@
+-- dialect: duckdb
+-- cluster_experiment: write one query below. Change the dialect line to postgres, mysql, bigquery,
+-- snowflake, spark or tsql to write in the dialect you know.

@@ -1,0 +1,3 @@
+-- dialect: duckdb
+-- cohort_retention: write one query below. Change the dialect line to postgres, mysql, bigquery,
+-- snowflake, spark or tsql to write in the dialect you know.

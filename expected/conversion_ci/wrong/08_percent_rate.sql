@@ -1,0 +1,18 @@
+-- mistake: reports the rate and the interval in percent (as trial_conversion does) instead of as a fraction between 0 and 1
+WITH per_variant AS (
+    SELECT t.variant,
+           COUNT(DISTINCT t.user_id) AS n,
+           COUNT(DISTINCT s.user_id) * 1.0 / COUNT(DISTINCT t.user_id) AS rate
+    FROM ab_tests AS t
+    LEFT JOIN subscriptions AS s
+      ON s.user_id = t.user_id
+     AND s.sub_dt >= CAST(t.assigned_at AS DATE)
+     AND (t.variant = 'control' OR s.cancel_dt IS NULL OR s.cancel_dt - s.sub_dt >= 7)
+    WHERE t.experiment_id = 'free_trial_7d'
+    GROUP BY t.variant
+)
+SELECT variant, n,
+       ROUND(100 * rate, 4) AS rate,
+       ROUND(100 * (rate - 1.96 * SQRT(rate * (1 - rate) / n)), 4) AS ci_low,
+       ROUND(100 * (rate + 1.96 * SQRT(rate * (1 - rate) / n)), 4) AS ci_high
+FROM per_variant;

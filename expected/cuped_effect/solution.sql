@@ -1,0 +1,40 @@
+-- Per member: y = minutes in [assigned_at, 2025-06-30) and the covariate x = minutes in
+-- [assigned_at - 28 days, assigned_at), both 0 without sessions. The pre-period is anchored on
+-- each member's own assignment time, so it never overlaps the member's test window (that would
+-- soak up part of the treatment effect). theta is pooled over all members of both arms, which
+-- keeps the adjusted difference unbiased; centring x on its pooled mean leaves means comparable.
+WITH assigned AS (
+    SELECT user_id, variant, assigned_at
+    FROM ab_tests
+    WHERE experiment_id = 'new_row_ranker'
+),
+per_member AS (
+    SELECT a.user_id, a.variant,
+           COALESCE(SUM(s.watch_minutes) FILTER (
+               WHERE s.session_ts >= a.assigned_at
+                 AND s.session_ts < TIMESTAMP '2025-06-30 00:00:00'), 0) AS y,
+           COALESCE(SUM(s.watch_minutes) FILTER (
+               WHERE s.session_ts >= a.assigned_at - INTERVAL 28 DAY
+                 AND s.session_ts < a.assigned_at), 0) AS x
+    FROM assigned AS a
+    LEFT JOIN sessions AS s
+      ON s.user_id = a.user_id
+     AND s.session_ts >= a.assigned_at - INTERVAL 28 DAY
+     AND s.session_ts < TIMESTAMP '2025-06-30 00:00:00'
+    GROUP BY a.user_id, a.variant
+),
+pooled AS (
+    SELECT COVAR_SAMP(x, y) / VAR_SAMP(x) AS theta, AVG(x) AS mean_x
+    FROM per_member
+),
+adjusted AS (
+    SELECT m.variant, m.y, m.y - p.theta * (m.x - p.mean_x) AS y_cuped
+    FROM per_member AS m
+    CROSS JOIN pooled AS p
+)
+SELECT ROUND(AVG(y) FILTER (WHERE variant = 'treatment')
+           - AVG(y) FILTER (WHERE variant = 'control'), 4) AS raw_diff,
+       ROUND(AVG(y_cuped) FILTER (WHERE variant = 'treatment')
+           - AVG(y_cuped) FILTER (WHERE variant = 'control'), 4) AS cuped_diff,
+       ROUND(100 * (1 - VAR_SAMP(y_cuped) / VAR_SAMP(y)), 4) AS variance_reduction_pct
+FROM adjusted;

@@ -1,0 +1,10 @@
+-- mistake: matches each add with every later remove of the pair instead of only the next one
+SELECT LEAST(a.user_a, a.user_b) AS user_a,
+       GREATEST(a.user_a, a.user_b) AS user_b,
+       a.added_at AS started_at,
+       r.removed_at AS ended_at
+FROM friends_added AS a
+JOIN friends_removed AS r
+  ON LEAST(r.user_a, r.user_b) = LEAST(a.user_a, a.user_b)
+ AND GREATEST(r.user_a, r.user_b) = GREATEST(a.user_a, a.user_b)
+ AND r.removed_at > a.added_at;

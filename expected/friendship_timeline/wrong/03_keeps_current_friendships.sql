@@ -1,0 +1,11 @@
+-- mistake: LEFT JOIN keeps adds with no later remove (current friendships) as spells with a NULL ended_at
+SELECT LEAST(a.user_a, a.user_b) AS user_a,
+       GREATEST(a.user_a, a.user_b) AS user_b,
+       a.added_at AS started_at,
+       MIN(r.removed_at) AS ended_at
+FROM friends_added AS a
+LEFT JOIN friends_removed AS r
+  ON LEAST(r.user_a, r.user_b) = LEAST(a.user_a, a.user_b)
+ AND GREATEST(r.user_a, r.user_b) = GREATEST(a.user_a, a.user_b)
+ AND r.removed_at > a.added_at
+GROUP BY 1, 2, 3;

@@ -1,0 +1,21 @@
+-- mistake: runs the test over sessions (watch_minutes per session) instead of over members, the unit of randomization
+WITH obs AS (
+    SELECT a.variant, s.watch_minutes AS y
+    FROM ab_tests AS a
+    JOIN sessions AS s
+      ON s.user_id = a.user_id
+     AND s.session_ts >= a.assigned_at
+     AND s.session_ts < TIMESTAMP '2025-06-30 00:00:00'
+    WHERE a.experiment_id = 'new_row_ranker'
+),
+arms AS (
+    SELECT variant, COUNT(*) AS n, AVG(y) AS m, VAR_SAMP(y) / COUNT(*) AS se2
+    FROM obs
+    GROUP BY variant
+)
+SELECT ROUND(t.m - c.m, 4) AS diff,
+       ROUND((t.m - c.m) / SQRT(t.se2 + c.se2), 4) AS t_stat,
+       ROUND(POWER(t.se2 + c.se2, 2) / (POWER(t.se2, 2) / (t.n - 1) + POWER(c.se2, 2) / (c.n - 1)), 4) AS dof
+FROM arms AS t
+CROSS JOIN arms AS c
+WHERE t.variant = 'treatment' AND c.variant = 'control';
