@@ -9,6 +9,9 @@ Both go through `grade_all`:
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +46,9 @@ class Graded:
 class _Group:
     challenge: challenges.Challenge
     prepared: Prepared
-    members: list[Submission] = field(default_factory=list)
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    members: list[Submission] = field(default_factory=list)  # waiting for the verdict
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # per dataset
+    verdict: Verdict | None = None
 
 
 def _prepare(sub: Submission) -> tuple[challenges.Challenge, Prepared]:
@@ -81,29 +85,74 @@ def _expected(ch: challenges.Challenge, path: Path):
 
 def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], sandbox: Sandbox,
               progress: Callable[[int], None] | None = None) -> Iterator[Graded]:
-    """Grade every submission; yields results as they are decided (errors first, then by query)."""
-    groups: dict[tuple[str, str], _Group] = {}
-    for sub in submissions:
+    """Grade every submission; yields results as they are decided.
+
+    A thread prepares submissions (parse, gate, transpile) while the sandbox workers run the
+    queries already found, so preparing and executing overlap. Each distinct canonical query of
+    a challenge runs once per dataset; every submission sharing it gets the same verdict.
+    """
+    prepared: queue.Queue = queue.Queue(maxsize=2048)
+    done = object()
+
+    def produce() -> None:
         try:
-            ch, prep = _prepare(sub)
-        except SimgenError as e:
+            for sub in submissions:
+                try:
+                    prepared.put((sub, *_prepare(sub)))
+                except SimgenError as e:
+                    prepared.put((sub, e, None))
+        finally:
+            prepared.put(done)
+
+    groups: dict[tuple[str, str], _Group] = {}
+    ready: deque[Graded] = deque()
+
+    def jobs() -> Iterator[Job | None]:
+        while True:
+            try:
+                item = prepared.get(timeout=0.001)
+            except queue.Empty:
+                yield None
+                continue
+            if item is done:
+                return
+            sub, ch, prep = item
+            if prep is None:  # ch is the error
+                ready.append(Graded(sub, Verdict.from_error(sub.challenge, ch)))
+                yield None
+                continue
+            key = (ch.id, prep.key)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(ch, prep)
+                group.members.append(sub)
+                for name in datasets:
+                    yield Job.of(prep, name, tag=key)
+            elif group.verdict is not None:
+                ready.append(Graded(sub, group.verdict, prep.dialect, prep.key))
+                yield None
+            else:
+                group.members.append(sub)
+                yield None
+
+    def flush() -> Iterator[Graded]:
+        while ready:
+            g = ready.popleft()
             if progress:
                 progress(1)
-            yield Graded(sub, Verdict.from_error(sub.challenge, e))
-            continue
-        group = groups.setdefault((ch.id, prep.key), _Group(ch, prep))
-        group.members.append(sub)
+            yield g
 
-    jobs = [Job.of(g.prepared, name, tag=key) for key, g in groups.items() for name in datasets]
-    for job, outcome in sandbox.run_many(jobs):
+    threading.Thread(target=produce, name="simgen-prepare", daemon=True).start()
+    for job, outcome in sandbox.run_many(jobs()):
+        yield from flush()
         group = groups[job.tag]
         group.verdicts[job.dataset] = _dataset_verdict(group.challenge, outcome, job.dataset, datasets[job.dataset])
         if len(group.verdicts) == len(datasets):
-            verdict = combine(group.challenge.id, [group.verdicts[n] for n in datasets])
+            group.verdict = combine(group.challenge.id, [group.verdicts[n] for n in datasets])
             for sub in group.members:
-                if progress:
-                    progress(1)
-                yield Graded(sub, verdict, group.prepared.dialect, group.prepared.key)
+                ready.append(Graded(sub, group.verdict, group.prepared.dialect, group.prepared.key))
+            group.members.clear()
+    yield from flush()
 
 
 def collect(folder: Path) -> list[Submission]:

@@ -14,6 +14,7 @@ their DuckDB connections and views are reused across queries, so a query costs a
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import shutil
@@ -22,12 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+import duckdb
 import psutil
 import pyarrow as pa
 
@@ -37,6 +38,7 @@ from simgen.grader.worker import WorkerSpec, worker_main
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
 _START_TIMEOUT_S = 60.0
+_END = object()
 _POLL_S = 0.05
 _WORKER_BOOT = ("import sys; from multiprocessing.connection import Connection; "
                 "from simgen.grader.worker import worker_main; worker_main(Connection(int(sys.argv[1])))")
@@ -62,6 +64,39 @@ def dataset_tables(directory: Path) -> dict[str, list[str]]:
     if not tables:
         raise SandboxError(f"dataset directory {directory} holds no <table>/*.parquet files")
     return tables
+
+
+def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
+    """A DuckDB file holding the dataset's tables, built once per dataset content and cached
+    beside the expected results (never inside a dataset). Workers attach it READ_ONLY."""
+    from simgen.grader.expected import cache_root
+
+    h = hashlib.sha256()
+    for table, files in sorted(tables.items()):
+        for f in files:
+            st = os.stat(f)
+            h.update(f"{table}\0{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    path = cache_root() / "native" / f"{h.hexdigest()[:24]}.duckdb"
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_BUILDS)}.tmp")
+    conn = duckdb.connect(str(tmp))
+    try:
+        for table, files in tables.items():
+            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+            conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet([{listing}])')
+    except duckdb.Error as error:
+        tmp.unlink(missing_ok=True)
+        raise SandboxError(f"a sandbox worker could not open the dataset {dataset.name}: "
+                           f"{str(error).splitlines()[0]}") from None
+    finally:
+        conn.close()
+    os.replace(tmp, path)
+    return path
+
+
+_BUILDS = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -142,6 +177,7 @@ class Sandbox:
         threads: int = 1,
         temp_limit: str = "1GB",
         max_result_bytes: int = 512 * 2**20,
+        preload_bytes: int = 256 * 2**20,
     ) -> None:
         if isinstance(dataset_dirs, (str, Path)):
             dataset_dirs = [dataset_dirs]
@@ -153,8 +189,11 @@ class Sandbox:
         # DuckDB's memory_limit covers its buffer manager, not every allocation: cap the process too.
         self.max_rss = int(parse_bytes(memory_limit) * 1.5) + 400 * 2**20
         self._temp = tempfile.mkdtemp(prefix="simgen-sandbox-")
+        tables = {name: dataset_tables(Path(path)) for name, path in dataset_dirs.items()}
+        native = {name: str(native_copy(Path(path), tables[name])) for name, path in dataset_dirs.items()
+                  if sum(os.path.getsize(f) for fs in tables[name].values() for f in fs) <= preload_bytes}
         self._spec_base = dict(
-            datasets={name: dataset_tables(Path(path)) for name, path in dataset_dirs.items()},
+            datasets=tables, native=native,
             timeout_s=timeout_s, memory_limit=memory_limit, temp_limit=temp_limit, threads=threads,
             max_rows=max_rows, max_result_bytes=max_result_bytes,
         )
@@ -200,21 +239,43 @@ class Sandbox:
             raise outcome
         return outcome
 
-    def run_many(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, pa.Table | Exception]]:
-        """Run jobs on all workers; yields (job, table or GradeError) as each finishes."""
-        pending = deque(jobs)
-        for job in pending:
-            if job.dataset not in self._spec_base["datasets"]:  # type: ignore[operator]
+    def run_many(self, jobs: Iterable[Job | None]) -> Iterator[tuple[Job, pa.Table | Exception]]:
+        """Run jobs on all workers; yields (job, table or GradeError) as each finishes.
+
+        Jobs are pulled only when a worker is free, so the caller can still be producing them
+        (preparing submissions) while earlier ones run. A `None` from `jobs` means "nothing
+        ready yet, ask again shortly"; the end of `jobs` means no more will come.
+        """
+        source = iter(jobs)
+        exhausted = False
+
+        def next_job() -> Job | None:
+            nonlocal exhausted
+            if exhausted:
+                return None
+            job = next(source, _END)
+            if job is _END:
+                exhausted = True
+                return None
+            if job is not None and job.dataset not in self._spec_base["datasets"]:  # type: ignore[operator]
                 raise SandboxError(f"unknown dataset {job.dataset!r}; known: {', '.join(self.datasets)}")
+            return job
+
         ids = itertools.count()
-        while pending or any(w.job for w in self._workers):
+        while not exhausted or any(w.job for w in self._workers):
             for worker in self._workers:
-                if worker.job is None and pending:
-                    job = pending.popleft()
+                if worker.job is None:
+                    job = next_job()
+                    if job is None:
+                        break
                     worker.job = (next(ids), job)
                     worker.deadline = time.monotonic() + self.hard_timeout_s
                     worker.channel.send(("run", worker.job[0], job.dataset, job.sql, job.collation))
             busy = [w for w in self._workers if w.job]
+            if not busy:
+                if not exhausted:
+                    time.sleep(0.002)  # the producer is still preparing the next job
+                continue
             ready = wait([w.channel for w in busy], timeout=_POLL_S)
             for worker in busy:
                 outcome = self._collect(worker, ready)

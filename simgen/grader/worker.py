@@ -36,6 +36,7 @@ class WorkerSpec:
     threads: int
     max_rows: int
     max_result_bytes: int
+    native: dict[str, str] | None = None  # dataset key -> a read-only DuckDB copy of its tables
 
 
 def _quote_identifier(name: str) -> str:
@@ -46,7 +47,8 @@ def _quote_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def open_dataset(tables: dict[str, list[str]], spec: WorkerSpec, temp_dir: str) -> duckdb.DuckDBPyConnection:
+def open_dataset(tables: dict[str, list[str]], spec: WorkerSpec, temp_dir: str,
+                 native: str | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB whose only readable data is `tables`, with every door closed.
 
     Each dataset gets its own database instance because allowed_paths and limits are per instance.
@@ -60,9 +62,15 @@ def open_dataset(tables: dict[str, list[str]], spec: WorkerSpec, temp_dir: str) 
         "threads": spec.threads,
     })
     conn.execute(f"SET allowed_paths = [{', '.join(_quote_string(f) for f in files)}]")
+    # Views either way, so no statement can write to a table. A small dataset is read from a
+    # native DuckDB copy attached READ_ONLY (no Parquet decoding per query: 2-4x faster);
+    # a large one straight from its Parquet files.
+    if native:
+        conn.execute(f"ATTACH {_quote_string(native)} AS simgen_data (READ_ONLY)")
     for table, paths in tables.items():
         listing = ", ".join(_quote_string(p) for p in paths)
-        conn.execute(f"CREATE VIEW {_quote_identifier(table)} AS SELECT * FROM read_parquet([{listing}])")
+        source = f"simgen_data.{_quote_identifier(table)}" if native else f"read_parquet([{listing}])"
+        conn.execute(f"CREATE VIEW {_quote_identifier(table)} AS SELECT * FROM {source}")
     os.makedirs(temp_dir, exist_ok=True)
     statements = [
         f"SET temp_directory = {_quote_string(temp_dir)}",
@@ -154,7 +162,8 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
                     _PATHS.append((os.path.dirname(os.path.dirname(path)), "<dataset>"))
         _PATHS.append((spec.temp_dir, "<tmp>"))
         _PATHS.sort(key=lambda item: -len(item[0]))
-        conns = {key: open_dataset(tables, spec, os.path.join(spec.temp_dir, f"db{index}"))
+        conns = {key: open_dataset(tables, spec, os.path.join(spec.temp_dir, f"db{index}"),
+                                   (spec.native or {}).get(key))
                  for index, (key, tables) in enumerate(spec.datasets.items())}
     except Exception as error:  # noqa: BLE001 - report any start-up failure to the supervisor
         channel.send(("fatal", sanitize(f"{type(error).__name__}: {error}")))
