@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .calendar import S_PER_DAY, US_PER_DAY, US_PER_S, WINDOW_END_US
+from .calendar import US_PER_DAY, US_PER_S, WINDOW_END_US
 from .plant import Block
 from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
@@ -139,7 +139,3 @@ def events(seed: int, h: PairHistory, owned: np.ndarray) -> dict[str, np.ndarray
     ts = t[valid]
     is_add = np.broadcast_to(j[None, :] % 2 == 0, valid.shape)[valid]
     return {"a": a, "b": b, "ts": ts, "is_add": is_add}
-
-
-def seconds_in_day(rng: np.random.Generator, n: int) -> np.ndarray:
-    return rng.integers(0, S_PER_DAY, n, dtype=np.int64)

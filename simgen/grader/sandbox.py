@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from simgen.grader.errors import ForbiddenError, LimitError, QueryError, SandboxError
 from simgen.grader.sql import Prepared
-from simgen.grader.worker import WorkerSpec, worker_main
+from simgen.grader.worker import WorkerSpec
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
 _START_TIMEOUT_S = 60.0
