@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
-from simgen.grader.sandbox import dataset_tables
+from simgen.grader.sandbox import dataset_tables, files_fingerprint
 
 
 def cache_root() -> Path:
@@ -34,11 +35,7 @@ def dataset_key(dataset: Path) -> str:
     if not manifest.is_file():
         raise SandboxError(f"{dataset} is not a simgen dataset (no manifest.json); generate one with "
                            "`simgen --users 100k --out DIR`")
-    h = hashlib.sha256(manifest.read_bytes())
-    for path in sorted(root.glob("*/*.parquet")):
-        st = path.stat()
-        h.update(f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:20]
+    return files_fingerprint(root.resolve().glob("*/*.parquet"), seed=manifest.read_bytes())
 
 
 def _trusted_connection(dataset: Path, spill: Path) -> duckdb.DuckDBPyConnection:
@@ -60,8 +57,6 @@ def compute(challenge: Challenge, dataset: Path) -> pa.Table:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SandboxError(f"cannot compute the expected result of {challenge.id} on {dataset}: {reason}") from None
     finally:
-        import shutil
-
         shutil.rmtree(spill, ignore_errors=True)
 
 

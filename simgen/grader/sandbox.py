@@ -66,17 +66,22 @@ def dataset_tables(directory: Path) -> dict[str, list[str]]:
     return tables
 
 
+def files_fingerprint(files: Iterable[str | Path], seed: bytes = b"") -> str:
+    """Identity of a set of files as they are now (path, size, mtime): a file added, removed or
+    replaced gives another fingerprint. Keys the caches of expected results and native copies."""
+    h = hashlib.sha256(seed)
+    for f in sorted(str(f) for f in files):
+        st = os.stat(f)
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:24]
+
+
 def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
     """A DuckDB file holding the dataset's tables, built once per dataset content and cached
     beside the expected results (never inside a dataset). Workers attach it READ_ONLY."""
     from simgen.grader.expected import cache_root
 
-    h = hashlib.sha256()
-    for table, files in sorted(tables.items()):
-        for f in files:
-            st = os.stat(f)
-            h.update(f"{table}\0{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    path = cache_root() / "native" / f"{h.hexdigest()[:24]}.duckdb"
+    path = cache_root() / "native" / f"{files_fingerprint(f for fs in tables.values() for f in fs)}.duckdb"
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
