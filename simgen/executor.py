@@ -13,6 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, TypeVar
 
+from . import interrupt
 from .errors import SimgenError
 
 T = TypeVar("T")
@@ -43,26 +44,44 @@ class LocalProcesses:
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (Arrow, rich)
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx) as pool:
-            pending = {}
-            it = enumerate(items)
-            for i, item in it:
+        with interrupt.polled():
+            with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
+                                     initializer=interrupt.ignore_in_worker) as pool:
+                try:
+                    yield from self._run(pool, fn, items)
+                except BaseException:
+                    # Queued chunks never start; running ones finish (about a chunk's time). A
+                    # worker terminated mid-reply would leave the pool's reader thread blocked.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        interrupt.check()
+
+    def _run(self, pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        pending = {}
+        it = enumerate(items)
+
+        def submit(i: int, item: T) -> None:
+            with interrupt.masked():  # submit may start a worker
                 pending[pool.submit(fn, item)] = i
-                if len(pending) >= self.jobs:
-                    break
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    i = pending.pop(fut)
-                    try:
-                        result = fut.result()
-                    except BrokenProcessPool:
-                        raise WorkerDied("a worker process died (killed, or out of memory?); "
-                                         "nothing was written. Try fewer --jobs.") from None
-                    yield i, result
-                    nxt = next(it, None)
-                    if nxt is not None:
-                        pending[pool.submit(fn, nxt[1])] = nxt[0]
+
+        for i, item in it:
+            submit(i, item)
+            if len(pending) >= self.jobs:
+                break
+        while pending:
+            done, _ = wait(pending, timeout=interrupt.POLL_S, return_when=FIRST_COMPLETED)
+            interrupt.check()
+            for fut in done:
+                i = pending.pop(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    raise WorkerDied("a worker process died (killed, or out of memory?); "
+                                     "nothing was written. Try fewer --jobs.") from None
+                yield i, result
+                nxt = next(it, None)
+                if nxt is not None:
+                    submit(*nxt)
 
 
 def make(jobs: int) -> Executor:

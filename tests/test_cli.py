@@ -1,6 +1,7 @@
 """The command line: options, exit codes and messages (click's CliRunner, one small run each)."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -64,16 +65,25 @@ def test_bare_command_prints_help():
     assert r.exit_code == 0 and "--users" in r.output
 
 
-def test_killed_run_leaves_nothing_that_looks_like_a_dataset(tmp_path):
-    """SIGINT in the middle of a run: no --out directory and no temporary directory remain."""
+@pytest.mark.parametrize("delay", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("whole_group", [False, True], ids=["parent", "terminal"])
+def test_killed_run_leaves_nothing_that_looks_like_a_dataset(tmp_path, delay, whole_group):
+    """SIGINT in the middle of a run: no --out directory, no temporary directory, no traceback.
+
+    `delay` moves the signal across worker start-up (0.0 lands while workers are being spawned)
+    and chunk writing; `terminal` signals the whole process group, as Ctrl-C in a shell does.
+    """
     out = tmp_path / "big"
     proc = subprocess.Popen([sys.executable, "-m", "simgen.cli", "--users", "400k", "--out", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.name.startswith(".big.simgen-tmp") for p in tmp_path.iterdir()):
-        time.sleep(0.05)
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGINT)
+        time.sleep(0.01)
+    time.sleep(delay)
+    if whole_group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "nothing was written" in err
