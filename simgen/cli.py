@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -358,6 +359,114 @@ def hint_cmd(challenge_id: str, reset: bool) -> None:
         click.echo(f"hint {i + 1}/{len(ch.hints)}: {ch.hints[i]}")
     if shown == len(ch.hints):
         click.echo("(no more hints)")
+
+
+# ---------------------------------------------------------------- the event stream
+_STREAM_FORMATS = ("jsonl", "csv", "arrow")  # simgen.stream.FORMATS, spelled here so the CLI starts without DuckDB
+_TIMES = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"]
+
+
+class Duration(click.ParamType):
+    """Durations: 90, 30s, 250ms, 5m, 2h, 1d."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx) -> float:
+        from .stream import parse_duration
+
+        try:
+            return float(value) if isinstance(value, (int, float)) else parse_duration(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+@main.command("stream")
+@click.option("--users", type=UserCount(), help="Members of the dataset to replay (default: the profile's).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed.")
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="default", show_default=True)
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path),
+              help="Replay this dataset instead of generating (once, into the cache) the one for --users/--seed.")
+@click.option("--format", "fmt", type=click.Choice(_STREAM_FORMATS), default="jsonl", show_default=True)
+@click.option("--out", default="-", show_default=True, metavar="-|DIR",
+              help="'-' for standard output, or a directory of rolling files.")
+@click.option("--rate", type=click.FloatRange(min=0, min_open=True), help="Events per second (default: as fast as possible).")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True),
+              help="Replay the year this many times faster than real time (history before 2025 as a backfill).")
+@click.option("--max-events", type=click.IntRange(min=0), help="Stop after this many events.")
+@click.option("--until", type=click.DateTime(_TIMES), metavar="TIME",
+              help="Only events before this UTC time: 2025-02-01 or 2025-02-01T12:00:00.")
+@click.option("--late-fraction", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of events delivered late, at most --max-lateness after their event time.")
+@click.option("--max-lateness", type=Duration(), default="0s", show_default=True, help="e.g. 30s, 5m, 2h.")
+@click.option("--duplicate-fraction", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of events delivered twice (same event_id).")
+@click.option("--roll-events", type=click.IntRange(min=1), help="With --out DIR: events per file (default 100,000).")
+@click.option("--roll-seconds", type=click.FloatRange(min=0, min_open=True), help="With --out DIR: roll a file after this long.")
+@click.option("--truth", type=click.Path(dir_okay=False, path_type=Path), help="Write the stream's truth (JSON) here too.")
+@click.option("--jobs", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes when the dataset must be generated.")
+@click.pass_context
+def stream_cmd(ctx: click.Context, users, seed, profile, data, fmt, out, rate, speed, max_events, until, late_fraction,
+               max_lateness, duplicate_fraction, roll_events, roll_seconds, truth, jobs) -> None:
+    """Replay the simulated year as an event stream, in event-time order, with known answers."""
+    from . import stream as streaming
+
+    chosen = [p for p in ("users", "seed", "profile") if ctx.get_parameter_source(p).name != "DEFAULT"]
+    if data is not None and chosen:
+        raise click.UsageError(f"--data replays an existing dataset; --{', --'.join(chosen)} choose one to generate")
+    if rate is not None and speed is not None:
+        raise click.UsageError("--rate and --speed are alternatives: give one")
+    if late_fraction > 0 and max_lateness <= 0:
+        raise click.UsageError("--late-fraction needs --max-lateness, how late an event may be (e.g. 5m)")
+    if max_lateness > streaming.MAX_LATENESS_S:
+        raise click.BadParameter(f"{max_lateness:g} s is more than 7 days", param_hint="'--max-lateness'")
+    if out == "-" and (roll_events or roll_seconds):
+        raise click.UsageError("--roll-events and --roll-seconds need --out DIR: standard output does not roll")
+    opts = streaming.StreamOptions(
+        format=fmt, out=None if out == "-" else Path(out), rate=rate, speed=speed, max_events=max_events, until=until,
+        late_fraction=late_fraction, max_lateness_s=max_lateness, duplicate_fraction=duplicate_fraction,
+        roll_events=roll_events or streaming.ROLL_EVENTS, roll_seconds=roll_seconds, truth=truth)
+    def log(msg: str) -> None:
+        click.echo(f"simgen stream: {msg}", err=True)
+
+    try:
+        if data is None:
+            prof = PROFILES[profile]
+            data = _stream_dataset(Config(seed=seed, users=users or prof.default_users, profile=prof), jobs, log)
+        outcome = streaming.run(data, opts, log)
+    except SimgenError as e:
+        _fail(e)
+    except KeyboardInterrupt as e:
+        log(f"{'terminated' if isinstance(e, streaming.Terminated) else 'interrupted'}"
+            f"{'; only complete files are left in ' + out if opts.out else ''}")
+        sys.exit(143 if isinstance(e, streaming.Terminated) else 130)
+    if outcome.status == "complete":
+        _print_stream_summary(opts, outcome.summary, log)
+
+
+def _stream_dataset(cfg: Config, jobs: int, log) -> Path:
+    """The cached dataset for cfg, generated on first use."""
+    from .errors import OutputExistsError
+    from .stream import dataset_path, is_complete
+
+    path = dataset_path(cfg)
+    if not is_complete(path):
+        log(f"generating {cfg.users:,} members (seed {cfg.seed}, {cfg.profile.name}) into {path} (once)")
+        try:
+            _generate_with_progress(cfg, path, jobs, force=False)
+        except OutputExistsError:
+            pass  # another stream generated it meanwhile
+    return path
+
+
+def _print_stream_summary(opts, summary: dict, log) -> None:
+    counts = f"{summary['events']:,} events ({summary['late_events']:,} late, {summary['duplicate_events']:,} duplicates)"
+    if opts.out:
+        log(f"{counts} in {len(summary['files']):,} files in {opts.out}; truth: {opts.out / '_stream.json'}")
+    elif opts.truth:
+        log(f"{counts}; truth: {opts.truth}")
+    else:
+        click.echo(json.dumps(summary), err=True)
 
 
 if __name__ == "__main__":

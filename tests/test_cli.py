@@ -75,7 +75,8 @@ def test_killed_run_leaves_nothing_that_looks_like_a_dataset(tmp_path, delay, wh
     """
     out = tmp_path / "big"
     proc = subprocess.Popen([sys.executable, "-m", "simgen.cli", "--users", "400k", "--out", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # a runner may start us ignoring it
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.name.startswith(".big.simgen-tmp") for p in tmp_path.iterdir()):
         time.sleep(0.01)
