@@ -30,6 +30,7 @@ from .plant import NAMES, RESERVED_PAGES, Block, block_start
 from .profile import Profile
 from .spec import TABLES, table
 from .writer import AtomicDir, labels, sha256, write_part
+from .sets import distinct_pairs
 
 CHUNK_USERS = 100_000
 MIN_USERS = 100
@@ -108,7 +109,7 @@ def _relevant_bridges(root: Path, lo: int, hi: int) -> np.ndarray:
     by_hi = np.load(_plan_dir(root) / "bridges_by_hi.npy", mmap_mode="r")
     a = by_lo[np.searchsorted(by_lo[:, 0], lo): np.searchsorted(by_lo[:, 0], hi)]
     b = by_hi[np.searchsorted(by_hi[:, 1], lo): np.searchsorted(by_hi[:, 1], hi)]
-    return np.unique(np.concatenate([a, b]), axis=0) if a.size + b.size else np.zeros((0, 2), np.int64)
+    return distinct_pairs(np.concatenate([a, b]))
 
 
 def write_chunk(task: ChunkTask) -> ChunkResult:
@@ -205,7 +206,7 @@ def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
         plan_dir.mkdir()
         np.save(plan_dir / "starts.npy", np.concatenate([p.starts for p in plans]))
         bridges = np.concatenate([p.bridges for p in plans])
-        bridges = np.unique(bridges, axis=0) if bridges.size else np.zeros((0, 2), np.int64)
+        bridges = distinct_pairs(bridges)
         np.save(plan_dir / "bridges_by_lo.npy", bridges)
         np.save(plan_dir / "bridges_by_hi.npy", bridges[np.argsort(bridges[:, 1], kind="stable")])
         sess_off = np.concatenate([[0], np.cumsum([p.n_sessions for p in plans])])

@@ -21,6 +21,7 @@ from .calendar import US_PER_DAY, US_PER_S, WINDOW_END_US
 from .plant import Block
 from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
+from .sets import distinct
 
 MAX_EVENTS = 6
 
@@ -61,7 +62,7 @@ def bridge_stubs(seed: int, profile: Profile, chunk: int, lo: int, hi: int, n_us
 
 def unique_pairs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (lo, hi) pairs in sorted order."""
-    key = np.unique(lo.astype(np.int64) << 32 | hi.astype(np.int64))
+    key = distinct(lo.astype(np.int64) << 32 | hi.astype(np.int64))
     return key >> 32, key & 0xFFFFFFFF
 
 

@@ -17,7 +17,6 @@ import hashlib
 
 import numpy as np
 
-_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def _name_key(*parts: str | int) -> list[int]:
@@ -39,21 +38,32 @@ def stream(seed: int, table: str, column: str, chunk: int = 0) -> np.random.Gene
 
 
 def _splitmix64(x: np.ndarray) -> np.ndarray:
-    x = (x + np.uint64(0x9E3779B97F4A7C15)) & _MASK
-    x = ((x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & _MASK
-    x = ((x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & _MASK
-    return x ^ (x >> np.uint64(31))
+    """SplitMix64's finalizer; a new array. uint64 arithmetic wraps, and in place saves passes."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    t = x >> np.uint64(30)
+    x ^= t
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    np.right_shift(x, np.uint64(27), out=t)
+    x ^= t
+    x *= np.uint64(0x94D049BB133111EB)
+    np.right_shift(x, np.uint64(31), out=t)
+    x ^= t
+    return x
 
 
 def hash_u64(seed: int, key: str, *ids: np.ndarray | int) -> np.ndarray:
-    """A 64-bit hash per element of the broadcast ids, keyed by (seed, key)."""
+    """A 64-bit hash per element of the broadcast ids, keyed by (seed, key).
+
+    Each id is mixed in at its own shape, so with ids shaped (n, 1), (n, 1), (1, k) only the last
+    round runs on n x k elements.
+    """
     words = _name_key(seed, key)
     h = np.uint64((words[0] << 32) | words[1])
     with np.errstate(over="ignore"):
-        out = _splitmix64(np.full(np.broadcast(*[np.asarray(i) for i in ids]).shape, h, dtype=np.uint64))
+        out = _splitmix64(np.asarray([h], dtype=np.uint64))
         for i in ids:
             out = _splitmix64(out ^ np.asarray(i).astype(np.uint64))
-    return out
+    return out.reshape(np.broadcast(*[np.asarray(i) for i in ids]).shape)
 
 
 def hash_uniform(seed: int, key: str, *ids: np.ndarray | int) -> np.ndarray:

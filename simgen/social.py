@@ -20,6 +20,7 @@ from .members import Members
 from .plant import RESERVED_PAGES, Block
 from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
+from .sets import distinct
 
 TASTE_SIZE = 25
 ZIPF_EXPONENT = 0.95
@@ -92,8 +93,9 @@ def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndar
     fl, fh = hist.lo[cur], hist.hi[cur]
     fu = np.concatenate([fl[in_chunk(fl)], fh[in_chunk(fh)]])
     ff = np.concatenate([fh[in_chunk(fl)], fl[in_chunk(fh)]])
-    order = np.lexsort((ff, fu))
-    friends = {"user_id": fu[order], "friend_id": ff[order]}
+    key = np.sort(fu << 32 | ff)  # by (user_id, friend_id): what lexsort gives, 10x faster
+    fu, ff = key >> 32, key & 0xFFFFFFFF
+    friends = {"user_id": fu, "friend_id": ff}
 
     spillover = _spillover(seed, n_users, profile, outage, m, starts, fu, ff)
     blocks = _blocks(seed, profile, m, hist, comm, comm_size, block, in_chunk, fu, ff)
@@ -109,7 +111,7 @@ def _spillover(seed: int, n_users: int, profile: Profile, outage: int, m: Member
     fcomm = graph.community_of(starts, ff)
     part, treated = ex.close_friends_arms(seed, fcomm)
     joined = signup_days(ff, n_users, profile, outage) < ex.day_of(ex.CLOSE_FRIENDS.start)
-    hit = np.unique(fu[part & treated & joined])
+    hit = distinct(fu[part & treated & joined])
     out = np.zeros(m.size, bool)
     out[hit - m.ids[0]] = True
     return out
@@ -134,7 +136,7 @@ def _blocks(seed: int, profile: Profile, m: Members, hist: graph.PairHistory, co
     v = np.concatenate([blocked, target, bb])
     keep = in_chunk(u) & (u != v)
     u, v = u[keep], v[keep]
-    key = np.unique(u << 32 | v)
+    key = distinct(u << 32 | v)
     friend_key = np.sort(fu << 32 | ff)
     pos = np.minimum(np.searchsorted(friend_key, key), max(friend_key.size - 1, 0))
     is_friend = friend_key[pos] == key if friend_key.size else np.zeros(key.size, bool)

@@ -15,6 +15,7 @@ from .activity import Sessions
 from .billing import Spells
 from .calendar import US_PER_DAY, to_date
 from .members import Members
+from .sets import distinct
 
 
 def _window_minutes(s: Sessions, n_members: int, assigned: np.ndarray, end_us: int) -> tuple[np.ndarray, np.ndarray]:
@@ -47,8 +48,8 @@ def trial_converted(spells: Spells, a: ex.Assignment, n_members: int) -> dict:
         ok = mine if code == 0 else mine & (days >= 7)
         counts[name] = {
             "members": int((a.treated == bool(code)).sum()),
-            "converted": int(np.unique(spells.member[ok]).size),
-            "subscribed_any": int(np.unique(spells.member[mine]).size),
+            "converted": int(distinct(spells.member[ok]).size),
+            "subscribed_any": int(distinct(spells.member[mine]).size),
         }
     return counts
 
@@ -56,8 +57,8 @@ def trial_converted(spells: Spells, a: ex.Assignment, n_members: int) -> dict:
 def chunk_stats(m: Members, s: Sessions, social_counts: dict) -> dict:
     """Everything the truth needs from one chunk (small, picklable)."""
     stats: dict = dict(social_counts)
-    stats["converted_members"] = int(np.unique(s.member[s.conversion]).size)
-    stats["members_without_sessions"] = int(m.size - np.unique(s.member).size)
+    stats["converted_members"] = int(distinct(s.member[s.conversion]).size)
+    stats["members_without_sessions"] = int(m.size - distinct(s.member).size)
     stats["free_trial_7d"] = trial_converted(m.spells, m.assignments[ex.FREE_TRIAL.id], m.size)
 
     r = m.assignments[ex.NEW_ROW_RANKER.id]
