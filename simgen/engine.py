@@ -118,26 +118,29 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
     lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
     starts = np.load(_plan_dir(root) / "starts.npy", mmap_mode="r")
     soc = social.build(cfg.seed, cfg.profile, cfg.users, m, np.asarray(starts), _relevant_bridges(root, lo, hi), cfg.block)
+    res = ChunkResult(k)
+    put = lambda name, cols: res.files.__setitem__(name, write_part(root, table(name), k, cols))  # noqa: E731
+    # Social tables go out before sessions are built: the chunk's peak memory is the larger of
+    # the two, not their sum.
+    for name, cols in (("friends", soc.friends), ("friends_added", soc.added), ("friends_removed", soc.removed),
+                       ("page_likes", soc.likes), ("block_list", soc.blocks)):
+        put(name, cols)
+    social_counts = {"completed_spells": soc.completed_spells, "current_pairs": soc.current_pairs}
+    community, spillover = soc.community, soc.spillover
+    del soc
 
-    cf = m.assignments[ex.CLOSE_FRIENDS.id] = ex.assign_close_friends(cfg.seed, k, m.ids, m.signup, soc.community)
+    cf = m.assignments[ex.CLOSE_FRIENDS.id] = ex.assign_close_friends(cfg.seed, k, m.ids, m.signup, community)
     cf_treated = np.zeros(m.size, bool)
     cf_treated[cf.member] = cf.treated
     cf_at = np.full(m.size, -1, np.int64)
     cf_at[cf.member] = cf.assigned_us
-    s = activity.build(cfg.seed, m, cfg.outage, soc.spillover, cf_treated, cf_at)
+    s = activity.build(cfg.seed, m, cfg.outage, spillover, cf_treated, cf_at)
 
-    res = ChunkResult(k)
-    put = lambda name, cols: res.files.__setitem__(name, write_part(root, table(name), k, cols))  # noqa: E731
     put("users", _users_columns(cfg, m))
     session_id = task.session_offset + 1 + s.id_rank
     put("sessions", {"session_id": session_id, "user_id": m.ids[s.member], "session_ts": s.ts,
                      "device": labels(DEVICES, s.device), "duration_s": s.duration_s, "watch_minutes": s.minutes})
     put("attribution", {"session_id": session_id, "channel": labels(activity.CHANNELS, s.channel), "conversion": s.conversion})
-    put("friends", soc.friends)
-    put("friends_added", soc.added)
-    put("friends_removed", soc.removed)
-    put("page_likes", soc.likes)
-    put("block_list", soc.blocks)
     put("ab_tests", _ab_columns(m))
     sp = m.spells
     put("subscriptions", {
@@ -146,8 +149,7 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
         "cancel_dt": np.ma.masked_array(sp.cancel_day.astype(np.int32), mask=sp.cancel_day < 0),
         "monthly_price": sp.price_cents,
     })
-    res.stats = truth.chunk_stats(m, s, {"completed_spells": soc.completed_spells,
-                                         "current_pairs": soc.current_pairs})
+    res.stats = truth.chunk_stats(m, s, social_counts)
     res.stats["outage_sessions"] = int((activity.day_index(s.ts) == cfg.outage - DAY0).sum())
     return res
 
