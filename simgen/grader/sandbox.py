@@ -267,25 +267,29 @@ class Sandbox:
             return job
 
         ids = itertools.count()
-        while not exhausted or any(w.job for w in self._workers):
+
+        def fill() -> None:
             for worker in self._workers:
                 if worker.job is None:
                     job = next_job()
                     if job is None:
-                        break
+                        return
                     worker.job = (next(ids), job)
                     worker.deadline = time.monotonic() + self.hard_timeout_s
                     worker.channel.send(("run", worker.job[0], job.dataset, job.sql, job.collation))
+
+        while not exhausted or any(w.job for w in self._workers):
+            fill()
             busy = [w for w in self._workers if w.job]
             if not busy:
                 if not exhausted:
                     time.sleep(0.002)  # the producer is still preparing the next job
                 continue
             ready = wait([w.channel for w in busy], timeout=_POLL_S)
-            for worker in busy:
-                outcome = self._collect(worker, ready)
-                if outcome is not None:
-                    yield outcome
+            finished = [o for o in (self._collect(w, ready) for w in busy) if o is not None]
+            if finished:
+                fill()  # freed workers start their next query before the caller compares these results
+            yield from finished
 
     def _collect(self, worker: _Worker, ready: list) -> tuple[Job, pa.Table | Exception] | None:
         assert worker.job is not None
