@@ -115,8 +115,9 @@ def pair_history(seed: int, profile: Profile, lo: np.ndarray, hi: np.ndarray, st
     start = start_day.astype(np.int64) * US_PER_DAY
     span_s = (WINDOW_END_US - start) // US_PER_S - MAX_EVENTS - 1
     j = np.arange(MAX_EVENTS)
-    u = hash_uniform(seed, "pair.time", lo[:, None], hi[:, None], j[None, :])
-    u = np.where(j[None, :] < n_events[:, None], u, 2.0)  # unused slots sort last
+    rows, slots = np.nonzero(j[None, :] < n_events[:, None])  # hash only the slots in use (~30%)
+    u = np.full((lo.size, MAX_EVENTS), 2.0)  # unused slots sort last
+    u[rows, slots] = hash_uniform(seed, "pair.time", lo[rows], hi[rows], slots)
     u.sort(axis=1)
     secs = np.floor(u * span_s[:, None]).astype(np.int64)
     secs = np.maximum.accumulate(secs - j, axis=1) + j  # strictly increasing seconds
@@ -130,13 +131,7 @@ def events(seed: int, h: PairHistory, owned: np.ndarray) -> dict[str, np.ndarray
     per (pair, event) decides, so (a, b) and (b, a) both occur for one pair.
     """
     lo, hi, n, t = h.lo[owned], h.hi[owned], h.n_events[owned], h.times[owned]
-    j = np.arange(MAX_EVENTS)
-    valid = j[None, :] < n[:, None]
-    flip = (hash_u64(seed, "pair.direction", lo[:, None], hi[:, None], j[None, :]) & np.uint64(1)).astype(bool)
-    lo2 = np.broadcast_to(lo[:, None], valid.shape)
-    hi2 = np.broadcast_to(hi[:, None], valid.shape)
-    a = np.where(flip, hi2, lo2)[valid]
-    b = np.where(flip, lo2, hi2)[valid]
-    ts = t[valid]
-    is_add = np.broadcast_to(j[None, :] % 2 == 0, valid.shape)[valid]
-    return {"a": a, "b": b, "ts": ts, "is_add": is_add}
+    rows, slots = np.nonzero(np.arange(MAX_EVENTS)[None, :] < n[:, None])  # pair by pair, in time order
+    lo, hi = lo[rows], hi[rows]
+    flip = (hash_u64(seed, "pair.direction", lo, hi, slots) & np.uint64(1)).astype(bool)
+    return {"a": np.where(flip, hi, lo), "b": np.where(flip, lo, hi), "ts": t[rows, slots], "is_add": slots % 2 == 0}
