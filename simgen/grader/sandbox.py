@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import shutil
 import socket
@@ -165,11 +166,32 @@ class _Worker:
         self.channel.close()
 
 
+def scaled_limits(dirs, tables) -> tuple[int, str]:
+    """(max_rows, temp_limit) that let every reference solution run on these datasets.
+
+    Answers grow with the dataset: recommendations are 3 rows per member, friendship spells
+    about 2.3, so the row cap is 4 per member (at least 1,000,000). Spilling a join of all
+    friends' likes needs several times the Parquet size, so the temp cap is 4x the datasets'
+    bytes (at least 1 GB). Both stay finite: a runaway query still hits them.
+    """
+    members = max((_members(Path(d)) for d in dirs), default=0)
+    size = sum(os.path.getsize(f) for t in tables for fs in t.values() for f in fs)
+    return max(1_000_000, 4 * members), f"{max(2**30, 4 * size) // 2**20}MB"
+
+
+def _members(directory: Path) -> int:
+    try:
+        return int(json.loads((directory / "manifest.json").read_text())["users"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
 class Sandbox:
     """A reusable pool of locked-down DuckDB workers over one or more datasets.
 
     dataset_dirs: {name: directory}, a list of directories (named by their path), or one directory.
-    timeout_s, memory_limit, max_rows: per query. workers: processes run in parallel.
+    timeout_s, memory_limit, max_rows, temp_limit: per query. workers: processes run in parallel.
+    max_rows and temp_limit default to what the datasets need (see `scaled_limits`).
     """
 
     def __init__(
@@ -177,11 +199,11 @@ class Sandbox:
         dataset_dirs: Mapping[str, Path | str] | Sequence[Path | str] | Path | str,
         timeout_s: float = 10.0,
         memory_limit: str = "1GB",
-        max_rows: int = 1_000_000,
+        max_rows: int | None = None,
         workers: int = 1,
         threads: int = 1,
-        temp_limit: str = "1GB",
-        max_result_bytes: int = 512 * 2**20,
+        temp_limit: str | None = None,
+        max_result_bytes: int | None = None,
         preload_bytes: int = 256 * 2**20,
     ) -> None:
         if isinstance(dataset_dirs, (str, Path)):
@@ -191,10 +213,16 @@ class Sandbox:
         self.datasets = list(dataset_dirs)
         self.timeout_s = timeout_s
         self.hard_timeout_s = timeout_s + max(1.0, 0.5 * timeout_s)
-        # DuckDB's memory_limit covers its buffer manager, not every allocation: cap the process too.
-        self.max_rss = int(parse_bytes(memory_limit) * 1.5) + 400 * 2**20
         self._temp = tempfile.mkdtemp(prefix="simgen-sandbox-")
         tables = {name: dataset_tables(Path(path)) for name, path in dataset_dirs.items()}
+        auto_rows, auto_temp = scaled_limits(dataset_dirs.values(), tables.values())
+        max_rows = auto_rows if max_rows is None else max_rows
+        temp_limit = auto_temp if temp_limit is None else temp_limit
+        if max_result_bytes is None:  # room for max_rows rows of a few columns
+            max_result_bytes = max(512 * 2**20, 48 * max_rows)
+        # DuckDB's memory_limit covers its buffer manager, not every allocation (nor the result
+        # on its way out): cap the process too.
+        self.max_rss = int(parse_bytes(memory_limit) * 1.5) + 400 * 2**20 + max_result_bytes
         native = {name: str(native_copy(Path(path), tables[name])) for name, path in dataset_dirs.items()
                   if sum(os.path.getsize(f) for fs in tables[name].values() for f in fs) <= preload_bytes}
         self._spec_base = dict(

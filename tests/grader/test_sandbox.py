@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import statistics
@@ -121,3 +122,22 @@ def test_spilling_is_capped_inside_the_per_run_temp_space(dataset):
     finally:
         box.close()
     assert not os.path.exists(temp)
+
+
+def test_limits_scale_with_the_dataset(tmp_path):
+    """Answers of 3 rows per member must fit at 10M members; a small dataset keeps the floors."""
+    from simgen.grader.sandbox import scaled_limits
+
+    big = tmp_path / "big"
+    (big / "t").mkdir(parents=True)
+    (big / "manifest.json").write_text(json.dumps({"users": 10_000_000}))
+    part = big / "t" / "part-00000.parquet"
+    part.write_bytes(b"x" * (3 * 2**20))
+    rows, temp = scaled_limits([big], [{"t": [str(part)]}])
+    assert rows == 40_000_000 and temp == "1024MB"
+    part.write_bytes(b"x" * (600 * 2**20))
+    assert scaled_limits([big], [{"t": [str(part)]}]) == (40_000_000, "2400MB")
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "manifest.json").write_text(json.dumps({"users": 6_000}))
+    assert scaled_limits([small], [{}]) == (1_000_000, "1024MB")
