@@ -36,8 +36,11 @@ run: install
 test: install
 	$(PY) -m pytest -q -n 2
 
+# Every figure of the benchmark in one run (bench/all.py): BENCH="--quick" for a smoke run at 100k/1M.
+BENCH ?=
 bench: install
-	$(PY) bench/generate.py
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/all.py $(BENCH)
 
 # Rebuilds simgen/data/vocab.json from Faker (needs the 'vocab' extra); the result is committed.
 vocab: install

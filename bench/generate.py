@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,8 +36,8 @@ def tree_rss(proc: psutil.Process) -> tuple[int, int]:
     return total, biggest
 
 
-def run(users: str, jobs: int, out: Path) -> dict:
-    cmd = [sys.executable, "-m", "simgen.cli", "--users", users, "--out", str(out), "--jobs", str(jobs), "--force"]
+def measure(cmd: list[str], what: str = "simgen") -> dict:
+    """Run a command; its wall time, CPU seconds and peak RSS summed over its process tree (sampled every 0.1 s)."""
     t0 = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak_sum = peak_one = 0
@@ -53,15 +54,28 @@ def run(users: str, jobs: int, out: Path) -> dict:
         time.sleep(0.1)
     wall = time.perf_counter() - t0
     if proc.returncode:
-        raise SystemExit(f"simgen failed: {proc.stderr.read().decode()}")
+        raise SystemExit(f"{what} failed: {proc.stderr.read().decode()}")
+    return {"wall_s": wall, "cpu_s": sum(cpu.values()), "peak_rss_tree_mb": peak_sum / 2**20,
+            "peak_rss_one_mb": peak_one / 2**20}
+
+
+def medians(runs: list[dict]) -> dict:
+    """One figure per key from repeated runs: the median of numbers, the last run's value otherwise."""
+    out = {k: statistics.median(r[k] for r in runs) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+           for k, v in runs[-1].items()}
+    return {**out, "runs": len(runs)}
+
+
+def run(users: str, jobs: int, out: Path) -> dict:
+    cmd = [sys.executable, "-m", "simgen.cli", "--users", users, "--out", str(out), "--jobs", str(jobs), "--force"]
+    measured = measure(cmd)
     manifest = json.loads((out / "manifest.json").read_text())
     rows = sum(t["rows"] for t in manifest["tables"].values())
     from simgen.spec import table
 
     cells = sum(t["rows"] * len(table(name).columns) for name, t in manifest["tables"].items())
     size = sum(f["bytes"] for t in manifest["tables"].values() for f in t["files"])
-    return {"users": UserCount().convert(users, None, None), "jobs": jobs, "wall_s": wall, "cpu_s": sum(cpu.values()),
-            "peak_rss_tree_mb": peak_sum / 2**20, "peak_rss_one_mb": peak_one / 2**20, "rows": rows,
+    return {"users": UserCount().convert(users, None, None), "jobs": jobs, **measured, "rows": rows,
             "cells": cells, "bytes": size}
 
 
