@@ -58,14 +58,6 @@ def _leading_comments(text: str) -> list[str]:
     return lines
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory):
-    """Expected results go to a temporary cache, never to the home directory."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SIMGEN_CACHE", str(tmp_path_factory.mktemp("simgen-cache")))
-        yield
-
-
 @pytest.fixture(scope="module")
 def datasets(medium, edge) -> dict[str, Path]:
     return {"main": medium.path, "edge": edge.path}

@@ -24,14 +24,6 @@ TRIAL = ROOT / "expected" / "trial_conversion"
 REFERENCE = (SALARY / "solution.sql").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory):
-    """Expected results go to a temporary cache, never to the home directory."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SIMGEN_CACHE", str(tmp_path_factory.mktemp("simgen-cache")))
-        yield
-
-
 @pytest.fixture(scope="module")
 def data(medium, edge) -> list[str]:
     return ["--data", str(medium.path), "--data", str(edge.path)]

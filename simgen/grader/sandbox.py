@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import os
 import shutil
 import socket
@@ -33,9 +32,11 @@ import duckdb
 import psutil
 import pyarrow as pa
 
+from simgen.errors import SimgenError
 from simgen.grader.errors import ForbiddenError, LimitError, QueryError, SandboxError
 from simgen.grader.sql import Prepared
 from simgen.grader.worker import WorkerSpec
+from simgen.verify import load_manifest
 
 _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
 _START_TIMEOUT_S = 60.0
@@ -175,15 +176,19 @@ def scaled_limits(dirs, tables) -> tuple[int, str]:
     bytes (at least 1 GB). Both stay finite: a runaway query still hits them.
     """
     members = max((_members(Path(d)) for d in dirs), default=0)
-    size = sum(os.path.getsize(f) for t in tables for fs in t.values() for f in fs)
+    size = sum(_parquet_bytes(t) for t in tables)
     return max(1_000_000, 4 * members), f"{max(2**30, 4 * size) // 2**20}MB"
 
 
 def _members(directory: Path) -> int:
     try:
-        return int(json.loads((directory / "manifest.json").read_text())["users"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return int(load_manifest(directory)["users"])
+    except (SimgenError, KeyError, TypeError, ValueError):
         return 0
+
+
+def _parquet_bytes(tables: Mapping[str, list[str]]) -> int:
+    return sum(os.path.getsize(f) for files in tables.values() for f in files)
 
 
 class Sandbox:
@@ -224,7 +229,7 @@ class Sandbox:
         # on its way out): cap the process too.
         self.max_rss = int(parse_bytes(memory_limit) * 1.5) + 400 * 2**20 + max_result_bytes
         native = {name: str(native_copy(Path(path), tables[name])) for name, path in dataset_dirs.items()
-                  if sum(os.path.getsize(f) for fs in tables[name].values() for f in fs) <= preload_bytes}
+                  if _parquet_bytes(tables[name]) <= preload_bytes}
         self._spec_base = dict(
             datasets=tables, native=native,
             timeout_s=timeout_s, memory_limit=memory_limit, temp_limit=temp_limit, threads=threads,
