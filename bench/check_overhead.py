@@ -1,7 +1,7 @@
 """The grader's overhead: `simgen check` on every reference solution against the same SQL in plain DuckDB,
 and `simgen grade` throughput on a batch, each with the time of the grader's phases.
 
-    python bench/check_overhead.py DATASET [--repeat 1] [--timeout 3600] [--memory 2GB]
+    python bench/check_overhead.py DATASET [--repeat 1] [--timeout 3600] [--memory auto]
 
 For each challenge, on DATASET alone:
   - `simgen check SOLUTION --challenge ID --data DATASET --json`, a subprocess of the CLI, first with
@@ -129,8 +129,8 @@ def sandbox_default(parameter: str) -> int:
     return inspect.signature(Sandbox.__init__).parameters[parameter].default
 
 
-def check_all(dataset: Path, repeat: int, work: Path, timeout: float = 3600, memory: str = "2GB",
-              log=print) -> list[dict]:
+def check_all(dataset: Path, repeat: int, work: Path, timeout: float = 3600, memory: str = "auto",
+              log=print, only: list[str] | None = None) -> list[dict]:
     """Every reference solution: cold check, `repeat` warm checks and `repeat` plain DuckDB runs.
 
     A reference whose result passes the sandbox's row limit cannot be graded by `simgen check`: its
@@ -146,6 +146,8 @@ def check_all(dataset: Path, repeat: int, work: Path, timeout: float = 3600, mem
     results = []
     with plain_duckdb(dataset, threads) as con:
         for ch in challenges.bank().values():
+            if only and ch.id not in only:
+                continue
             solution = challenges.bank_root() / "expected" / ch.id / "solution.sql"
             argv = ["check", str(solution), "--challenge", ch.id, "--data", str(dataset), "--json",
                     "--timeout", f"{timeout:g}", "--memory", memory]
@@ -219,10 +221,11 @@ def main() -> None:
     ap.add_argument("dataset", type=Path)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=3600, help="simgen check --timeout (its maximum)")
-    ap.add_argument("--memory", default="2GB", help="simgen check --memory")
+    ap.add_argument("--memory", default="auto", help="simgen check --memory")
+    ap.add_argument("--challenges", nargs="*", help="only these challenges (default: all)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="simgen-bench-check-") as work:
-        rows = check_all(args.dataset, args.repeat, Path(work), args.timeout, args.memory)
+        rows = check_all(args.dataset, args.repeat, Path(work), args.timeout, args.memory, only=args.challenges)
     print(json.dumps(rows, indent=1))
 
 

@@ -168,7 +168,7 @@ def measure_prepare(files: list[Path], samples: int) -> list[float]:
             chosen.append(path)
         if len(chosen) >= samples:
             break
-    sqlmod._prepare.cache_clear()
+    sqlmod.clear_caches()
     times = []
     for path in chosen:
         t0 = time.perf_counter()
@@ -213,9 +213,9 @@ def breakdown(subs: Path, datasets: dict[str, Path], jobs: int) -> dict[str, flo
     grading._prepare, grading.expected, grading.compare = (timed("prepare", saved[0]), timed("expected", saved[1]),
                                                            timed("compare", saved[2]))
     grading._EXPECTED.clear()
-    sqlmod._prepare.cache_clear()
+    sqlmod.clear_caches()
     try:
-        with Sandbox(datasets, timeout_s=30, memory_limit="2GB", workers=jobs) as box:
+        with Sandbox(datasets, timeout_s=30, memory_limit="auto", workers=jobs) as box:
             t0 = time.perf_counter()
             first = None
             for g in grading.grade_all(grading.collect(subs), datasets, box):

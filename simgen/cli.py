@@ -198,7 +198,23 @@ _data_option = click.option("--data", "data", multiple=True, type=click.Path(pat
                             help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
 _timeout_option = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
                                help="Seconds a query may run.")
-_memory_option = click.option("--memory", default="2GB", show_default=True, help="Memory a query may use.")
+def _memory_value(ctx, param, value: str) -> str:
+    from .grader.sandbox import parse_bytes
+
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        size = parse_bytes(value)
+    except (ValueError, KeyError):
+        raise click.BadParameter(f"{value!r} is not a size: write e.g. 512MB, 4GB or 2GiB, or auto") from None
+    if size < 64 * 2**20:
+        raise click.BadParameter(f"{value!r} is too little for DuckDB: give it at least 64MB")
+    return value
+
+
+_memory_option = click.option(
+    "--memory", default="auto", show_default=True, callback=_memory_value,
+    help="Memory a query may use, e.g. 4GB; auto: half the machine's memory shared by the workers, at least 2GB.")
 
 
 @main.command("check")

@@ -157,6 +157,27 @@ def test_check_of_a_directory_that_is_not_a_dataset_is_a_usage_error(tmp_path):
     assert "not a simgen dataset" in r.output and "Traceback" not in r.output
 
 
+@pytest.mark.parametrize("memory, says", [("lots", "is not a size"), ("12", "too little"), ("1XB", "is not a size")])
+def test_a_bad_memory_size_is_a_usage_error(memory, says, data, tmp_path):
+    for command in (["check", SALARY / "solution.sql", "--challenge", "second_highest_salary"], ["grade", tmp_path]):
+        r = invoke(*command, *data, "--memory", memory)
+        assert r.exit_code == 2, r.output
+        assert says in flat(r.output) and "Traceback" not in r.output
+
+
+def test_memory_auto_shares_half_the_machine_among_the_workers(edge):
+    import psutil
+
+    total = psutil.virtual_memory().total
+    one, two = sandbox_module.parse_bytes(sandbox_module.auto_memory(1)), sandbox_module.parse_bytes(
+        sandbox_module.auto_memory(2))
+    assert one == pytest.approx(max(2e9, total / 2), rel=1e-3) and two == pytest.approx(max(2e9, total / 4), rel=1e-3)
+    with sandbox_module.Sandbox({"edge": edge.path}, memory_limit="auto", workers=2) as box:
+        assert box.memory_limit == sandbox_module.auto_memory(2)
+        seen = box.run("SELECT current_setting('memory_limit') AS m", "edge").column("m")[0].as_py()
+        assert sandbox_module.parse_bytes(seen) == pytest.approx(two, rel=0.05)  # DuckDB's own figure, e.g. '5.8 GiB'
+
+
 # ------------------------------------------------------------------------------------------ grade
 
 def _keyword_case(text: str, upper: bool) -> str:

@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from simgen.grader.rowfmt import format_row, pluralize
@@ -139,7 +140,7 @@ def _prepare_arrow(table: pa.Table) -> pa.Table:
         elif pa.types.is_string_view(data_type) or pa.types.is_large_string(data_type):
             column = column.cast(pa.string())
         arrays.append(column)
-    position = pa.array(range(1, table.num_rows + 1), type=pa.int64())
+    position = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
     return pa.table([position, *arrays], names=["pos", *[f"c{i}" for i in range(len(arrays))]])
 
 
@@ -239,17 +240,10 @@ def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, s
                 f"abs({x} - {y}) <= greatest({abs_tol!r}, {rel_tol!r} * greatest(abs({x}), abs({y})))), FALSE)")
 
     same = " AND ".join([f'e."k{i}" IS NOT DISTINCT FROM a."k{i}"' for i in exact] + [close(i) for i in loose]) or "TRUE"
-    key = ", ".join(f'"k{i}"' for i in exact)
-    order = ", ".join([f'"k{i}" NULLS FIRST' for i in loose] + ["pos"])
-    partition = f"PARTITION BY {key}" if key else ""
-    # Multiset pairing: rows with equal exact columns pair up in order of their numeric columns.
-    on = "".join(f' AND e."k{i}" IS NOT DISTINCT FROM a."k{i}"' for i in exact)
-    paired = (f"{norm}, er AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM e), "
-              f"ar AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM a), "
-              f"j AS (SELECT e.pos AS epos, a.pos AS apos, ({same}) AS same FROM er AS e FULL OUTER JOIN ar AS a "
-              f"ON e.rn = a.rn{on})")
-    missing_pos, extra_pos = _unmatched(conn, paired, "SELECT epos FROM j WHERE epos IS NOT NULL AND (apos IS NULL OR NOT same)",
-                                        "SELECT apos FROM j WHERE apos IS NOT NULL AND (epos IS NULL OR NOT same)")
+    if loose:
+        missing_pos, extra_pos = _unmatched_loose(conn, norm, exact, loose, same)
+    else:
+        missing_pos, extra_pos = _unmatched_exact(conn, norm, n)
     first = None
     if ordered:
         rows = conn.execute(
@@ -257,10 +251,11 @@ def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, s
             f"WHERE e.pos IS NULL OR a.pos IS NULL OR NOT ({same}) ORDER BY 1 LIMIT 1").fetchall()
         if rows:
             position = int(rows[0][0])
-            first = {"row": position, "expected": _row_at(conn, "e_raw", position), "actual": _row_at(conn, "a_raw", position)}
+            first = {"row": position, "expected": _rows_at(conn, "e_raw", [position])[0],
+                     "actual": _rows_at(conn, "a_raw", [position])[0]}
     missing, extra = missing_pos[0], extra_pos[0]
-    missing_examples = [_row_at(conn, "e_raw", p) for p in missing_pos[1]]
-    extra_examples = [_row_at(conn, "a_raw", p) for p in extra_pos[1]]
+    missing_examples = _rows_at(conn, "e_raw", missing_pos[1])
+    extra_examples = _rows_at(conn, "a_raw", extra_pos[1])
     details = dict(base, missing=missing, extra=extra, missing_examples=missing_examples,
                    extra_examples=extra_examples, first_difference=first)
     if missing == 0 and extra == 0:
@@ -272,8 +267,41 @@ def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, s
     return Diff(False, *_describe(missing, extra, missing_examples, extra_examples, base), **details)
 
 
-def _unmatched(conn: duckdb.DuckDBPyConnection, paired: str, missing_sql: str, extra_sql: str
-               ) -> tuple[tuple[int, list[int]], tuple[int, list[int]]]:
+Unmatched = tuple[tuple[int, list[int]], tuple[int, list[int]]]  # (count, example positions) missing, extra
+
+
+def _unmatched_exact(conn: duckdb.DuckDBPyConnection, norm: str, n: int) -> Unmatched:
+    """Every column compares exactly: the multiset difference is a count per distinct row on each
+    side, joined (two aggregations and a hash join; no sort). A row value short on one side is
+    missing (or extra) that many times; its first position stands for it as an example."""
+    cols = ", ".join(f'"k{i}"' for i in range(n))
+    on = " AND ".join(f'e."k{i}" IS NOT DISTINCT FROM a."k{i}"' for i in range(n))
+    short_e, short_a = "coalesce(e.n, 0) - coalesce(a.n, 0)", "coalesce(a.n, 0) - coalesce(e.n, 0)"
+    row = conn.execute(
+        f"{norm}, ec AS (SELECT {cols}, count(*) AS n, min(pos) AS pos FROM e GROUP BY {cols}), "
+        f"ac AS (SELECT {cols}, count(*) AS n, min(pos) AS pos FROM a GROUP BY {cols}) "
+        f"SELECT coalesce(sum(greatest({short_e}, 0)), 0), "
+        f"(list(e.pos ORDER BY e.pos) FILTER (WHERE {short_e} > 0))[1:{EXAMPLES}], "
+        f"coalesce(sum(greatest({short_a}, 0)), 0), "
+        f"(list(a.pos ORDER BY a.pos) FILTER (WHERE {short_a} > 0))[1:{EXAMPLES}] "
+        f"FROM ec AS e FULL OUTER JOIN ac AS a ON {on}").fetchall()[0]
+    return (int(row[0]), list(row[1] or [])), (int(row[2]), list(row[3] or []))
+
+
+def _unmatched_loose(conn: duckdb.DuckDBPyConnection, norm: str, exact: list[int], loose: list[int],
+                     same: str) -> Unmatched:
+    """Some numbers compare with a tolerance, so equal rows cannot be hashed: within a group of
+    equal exact columns, the n-th smallest numbers of each side pair up."""
+    key = ", ".join(f'"k{i}"' for i in exact)
+    order = ", ".join([f'"k{i}" NULLS FIRST' for i in loose] + ["pos"])
+    partition = f"PARTITION BY {key}" if key else ""
+    on = "".join(f' AND e."k{i}" IS NOT DISTINCT FROM a."k{i}"' for i in exact)
+    paired = (f"{norm}, er AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM e), "
+              f"ar AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM a), "
+              f"j AS (SELECT e.pos AS epos, a.pos AS apos, ({same}) AS same FROM er AS e FULL OUTER JOIN ar AS a "
+              f"ON e.rn = a.rn{on})")
+    missing_sql = "SELECT epos FROM j WHERE epos IS NOT NULL AND (apos IS NULL OR NOT same)"
+    extra_sql = "SELECT apos FROM j WHERE apos IS NOT NULL AND (epos IS NULL OR NOT same)"
     rows = conn.execute(
         f"{paired} SELECT (SELECT count(*) FROM ({missing_sql})), "
         f"(SELECT list(epos ORDER BY epos)[1:{EXAMPLES}] FROM ({missing_sql})), "
@@ -282,11 +310,14 @@ def _unmatched(conn: duckdb.DuckDBPyConnection, paired: str, missing_sql: str, e
     return (int(rows[0]), list(rows[1] or [])), (int(rows[2]), list(rows[3] or []))
 
 
-def _row_at(conn: duckdb.DuckDBPyConnection, table: str, position: int) -> tuple | None:
-    if not position:
-        return None
-    rows = conn.execute(f"SELECT * EXCLUDE (pos) FROM {table} WHERE pos = ?", [position]).fetchall()
-    return tuple(rows[0]) if rows else None
+def _rows_at(conn: duckdb.DuckDBPyConnection, table: str, positions: list[int]) -> list[tuple | None]:
+    """The rows at these 1-based positions, in the order asked, in one query."""
+    wanted = [int(p) for p in positions if p]
+    found: dict[int, tuple] = {}
+    if wanted:
+        for row in conn.execute(f"SELECT * FROM {table} WHERE pos IN ({', '.join(map(str, wanted))})").fetchall():
+            found[int(row[0])] = tuple(row[1:])
+    return [found.get(int(p)) if p else None for p in positions]
 
 
 def _describe(missing: int, extra: int, missing_examples: list, extra_examples: list, base: dict) -> tuple[str, str]:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
@@ -61,14 +60,24 @@ def compute(challenge: Challenge, dataset: Path) -> pa.Table:
 
 
 def expected(challenge: Challenge, dataset: Path) -> pa.Table:
-    """The expected result, from the cache or computed and stored (atomically) on first use."""
+    """The expected result, from the cache or computed and stored (atomically) on first use.
+
+    Stored as an uncompressed Arrow IPC file and memory-mapped on reading: a 23M-row result
+    loads in milliseconds instead of the ~3 s Parquet decoding took, at about 3x the disk."""
     solution_key = hashlib.sha256(challenge.solution.encode()).hexdigest()[:12]
-    path = cache_root() / "expected" / dataset_key(dataset) / f"{challenge.id}-{solution_key}.parquet"
+    path = cache_root() / "expected" / dataset_key(dataset) / f"{challenge.id}-{solution_key}.arrow"
     if path.is_file():
-        return pq.read_table(path)
+        try:
+            return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+        except (pa.ArrowInvalid, OSError):  # damaged (e.g. a full disk once): recompute below
+            path.unlink(missing_ok=True)
     table = compute(challenge, dataset)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return table

@@ -108,6 +108,9 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
     ready: deque[Graded] = deque()
 
     def jobs() -> Iterator[Job | None]:
+        # `None` only when nothing is prepared yet: a submission that needs no query (a duplicate,
+        # a refusal) is settled here without handing control back, so a free worker never waits
+        # on the sandbox's poll interval while thousands of duplicates drain.
         while True:
             try:
                 item = prepared.get(timeout=0.001)
@@ -119,7 +122,6 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
             sub, ch, prep = item
             if prep is None:  # ch is the error
                 ready.append(Graded(sub, Verdict.from_error(sub.challenge, ch)))
-                yield None
                 continue
             key = (ch.id, prep.key)
             group = groups.get(key)
@@ -130,10 +132,8 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
                     yield Job.of(prep, name, tag=key)
             elif group.verdict is not None:
                 ready.append(Graded(sub, group.verdict, prep.dialect, prep.key))
-                yield None
             else:
                 group.members.append(sub)
-                yield None
 
     def flush() -> Iterator[Graded]:
         while ready:

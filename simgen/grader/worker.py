@@ -12,6 +12,7 @@ stays settable, for MySQL/T-SQL case-insensitive string comparison, and only the
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import traceback
@@ -22,6 +23,8 @@ import duckdb
 import pyarrow as pa
 
 ALLOWED_COLLATIONS = {"", "nocase", "nocase.noaccent"}
+FILE_RESULT_BYTES = 8 * 2**20  # results larger than this reach the supervisor through a file
+_RESULT_FILES = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -119,10 +122,18 @@ def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: W
             if size > spec.max_result_bytes:
                 return "size", f"the result is larger than {spec.max_result_bytes // 2**20:,} MiB"
             batches.append(batch)
-        table = pa.Table.from_batches(batches, schema=reader.schema)
+        if size > FILE_RESULT_BYTES:
+            # A big result goes through a file the supervisor maps: no pickled copy of it in
+            # either process and no pipe to push it through (seconds at millions of rows).
+            path = os.path.join(spec.temp_dir, f"result-{next(_RESULT_FILES)}.arrow")
+            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:
+                for batch in batches:
+                    writer.write_batch(batch)
+            return "ok_file", path
         sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
+        with pa.ipc.new_stream(sink, reader.schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
         return "ok", sink.getvalue().to_pybytes()
     except duckdb.InterruptException as error:
         return "time", sanitize(str(error))
@@ -151,7 +162,9 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
     """Entry point of a worker process: open every dataset, say ready, then serve queries forever.
 
     Protocol (tuples over a multiprocessing Pipe): in ("run", job_id, dataset, sql, collation);
-    out ("ready",), ("result", job_id, kind, payload), ("fatal", message).
+    out ("ready",), ("result", job_id, kind, payload), ("fatal", message). A result's kind "ok"
+    carries Arrow IPC bytes, "ok_file" the path of an Arrow IPC file in the worker's temp dir
+    that the supervisor reads and removes.
     """
     if spec is None:
         spec = channel.recv()

@@ -53,6 +53,18 @@ def test_duplicates_matter_in_a_multiset():
     assert (diff.kind, diff.missing, diff.extra) == ("wrong_values", 1, 1)
 
 
+def test_exact_columns_pair_as_a_multiset_nulls_included():
+    # No column needs a tolerance, so rows are counted per distinct value on each side.
+    expected = pa.table({"id": [1, 1, 2, None, 3], "s": ["a", "a", "b", None, "c"]})
+    actual = pa.table({"id": [None, 2, 1, 2, 3], "s": [None, "b", "a", "b", "c"]})
+    diff = compare(actual, expected)
+    assert (diff.kind, diff.missing, diff.extra) == ("wrong_values", 1, 1)
+    assert diff.missing_examples == [(1, "a")] and diff.extra_examples == [(2, "b")]
+    short = compare(pa.table({"id": [7]}), pa.table({"id": [7, 7, 7, 8]}))
+    assert (short.kind, short.missing, short.extra) == ("missing_rows", 3, 0)
+    assert short.missing_examples == [(7,), (8,)]  # one example per missing row value, by position
+
+
 def test_numbers_use_relative_tolerance_never_rounding():
     near = EXPECTED.set_column(2, "rate", pa.array([0.25 * (1 + 1e-9), 0.5, 0.125]))
     assert compare(near, EXPECTED, rel_tol=1e-6).passed

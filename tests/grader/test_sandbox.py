@@ -7,6 +7,7 @@ import os
 import signal
 import statistics
 import time
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -25,6 +26,20 @@ def test_run_returns_an_arrow_table(sandbox):
     assert table.column_names == ["user_id", "name"]
     assert table.to_pylist() == [{"user_id": 1, "name": "John Doe"}, {"user_id": 2, "name": "Ann Lee"}]
     assert table.schema.field("user_id").type == pa.int64()
+
+
+def test_a_large_result_arrives_whole_through_a_file_that_is_then_removed(dataset):
+    from simgen.grader.worker import FILE_RESULT_BYTES
+
+    rows = FILE_RESULT_BYTES // 16 + 1000  # two BIGINT columns: just over the file threshold
+    with Sandbox({"tiny": dataset}, timeout_s=10, memory_limit="256MB", max_rows=rows) as box:
+        table = box.run(f"select range as a, range * 3 as b from range({rows})", "tiny")
+        assert table.num_rows == rows and table.nbytes > FILE_RESULT_BYTES
+        assert table.column("b")[rows - 1].as_py() == 3 * (rows - 1)
+        assert int(table.column("a").to_numpy().sum()) == rows * (rows - 1) // 2
+        assert not list(Path(box._temp).rglob("result-*"))  # nothing left behind
+        small = box.run("select 1 as x", "tiny")  # small results still come through the pipe
+        assert small.to_pylist() == [{"x": 1}]
 
 
 def test_collation_applies_to_one_query_only(sandbox):
