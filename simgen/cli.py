@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -19,10 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from . import __version__
-from .engine import MIN_USERS, Config, generate
 from .errors import SimgenError
-from .profile import PROFILES
-from .verify import load_manifest, verify
+from .profile import MIN_USERS, PROFILES
+
+if TYPE_CHECKING:
+    from .engine import Config
+
+# The engine (numpy, pyarrow, the simulator) and the grader (sqlglot, DuckDB) are imported by the
+# commands that use them: `simgen check` should not pay for loading the simulator, nor the reverse.
 
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9}
 _COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMbB]?)\s*$")
@@ -90,6 +95,8 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
     prof = PROFILES[profile]
     users = users or prof.default_users
     out = out or Path("data") / f"{profile}-{_label(users)}-s{seed}"
+    from .engine import Config
+
     cfg = Config(seed=seed, users=users, profile=prof)
     try:
         manifest = _generate_with_progress(cfg, out, jobs, force)
@@ -102,6 +109,8 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
 
 
 def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> dict:
+    from .engine import generate
+
     console = Console(stderr=True)
     if not console.is_terminal:
         return generate(cfg, out, jobs=jobs, force=force)
@@ -143,6 +152,8 @@ def _print_summary(out: Path, manifest: dict) -> None:
 @click.argument("dataset", type=click.Path(path_type=Path))
 def verify_cmd(dataset: Path) -> None:
     """Check DATASET against its manifest: exit 0 if whole, 1 if anything is missing or altered."""
+    from .verify import verify
+
     try:
         rep = verify(dataset)
     except SimgenError as e:
@@ -160,6 +171,8 @@ def verify_cmd(dataset: Path) -> None:
 @click.argument("dataset", type=click.Path(path_type=Path))
 def summary_cmd(dataset: Path) -> None:
     """Print the tables, rows and sizes of DATASET from its manifest."""
+    from .verify import load_manifest
+
     try:
         manifest = load_manifest(dataset)
     except SimgenError as e:
@@ -191,7 +204,9 @@ def _datasets(given: tuple[Path, ...]) -> dict[str, Path]:
 def _sandbox(datasets: dict[str, Path], jobs: int, timeout: float, memory: str):
     from .grader import Sandbox
 
-    return Sandbox(datasets, timeout_s=timeout, memory_limit=memory, workers=jobs)
+    # Workers start in the background; the first query waits for them, so their start overlaps
+    # reading and preparing the submissions.
+    return Sandbox(datasets, timeout_s=timeout, memory_limit=memory, workers=jobs, wait=False)
 
 
 _data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
@@ -229,9 +244,7 @@ _memory_option = click.option(
 def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory) -> None:
     """Grade one submission: exit 0 pass, 1 wrong, 2 cannot grade."""
     from . import challenges
-    from .grader import Verdict
     from .grader.dialects import normalize_dialect
-    from .grader.grading import Submission, grade_all
 
     cid = challenge_id or file.stem
     try:
@@ -242,9 +255,13 @@ def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory)
             raise _NoFile(f"no such submission file: {file}")
         datasets = _datasets(data)
         with _sandbox(datasets, 1, timeout, memory) as box:
+            from .grader.grading import Submission, grade_all  # loads while the worker starts
+
             (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box))
         verdict = graded.verdict
     except SimgenError as e:
+        from .grader.verdict import Verdict
+
         verdict = Verdict.from_error(cid, e)
     if as_json:
         click.echo(verdict.to_json())
@@ -447,6 +464,8 @@ def stream_cmd(ctx: click.Context, users, seed, profile, data, fmt, out, rate, s
 
     try:
         if data is None:
+            from .engine import Config
+
             prof = PROFILES[profile]
             data = _stream_dataset(Config(seed=seed, users=users or prof.default_users, profile=prof), jobs, log)
         outcome = streaming.run(data, opts, log)

@@ -27,13 +27,12 @@ from .calendar import DAY0, outage_day
 from .executor import make as make_executor
 from .members import COUNTRIES, DEVICES
 from .plant import NAMES, RESERVED_PAGES, Block, block_start
-from .profile import Profile
+from .profile import MIN_USERS, Profile  # noqa: F401 - MIN_USERS is part of the engine's API
 from .spec import TABLES, table
-from .writer import AtomicDir, labels, sha256, write_part
+from .writer import AtomicDir, labels, sha256, use_system_allocator, write_part
 from .sets import distinct_pairs
 
 CHUNK_USERS = 100_000
-MIN_USERS = 100
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,7 @@ class ChunkPlan:
 
 
 def plan_chunk(args: tuple[Config, int]) -> ChunkPlan:
+    use_system_allocator()
     cfg, chunk = args
     m = cfg.member_frame(chunk)
     lo, hi = members.chunk_bounds(chunk, cfg.chunk_users, cfg.users)
@@ -238,6 +238,7 @@ def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
 
 def _dispatch(item):
     """One function for the executor: the globals task first, then the chunks."""
+    use_system_allocator()
     return write_globals(item) if isinstance(item, tuple) else write_chunk(item)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+MIN_USERS = 100  # the smallest dataset: John's planted neighbourhood and a few communities
+
 
 @dataclass(frozen=True)
 class Profile:

@@ -6,10 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from .errors import DatasetError
-from .writer import sha256
 
 
 @dataclass
@@ -46,6 +43,10 @@ def load_manifest(root: Path) -> dict:
 
 def verify(root: Path) -> Report:
     """Compare every file the manifest lists (and truth.json) with what is on disk."""
+    import pyarrow.parquet as pq  # here, not at the top: the grader reads manifests without Arrow
+
+    from .writer import sha256
+
     root = Path(root)
     manifest = load_manifest(root)
     rep = Report()

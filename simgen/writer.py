@@ -26,6 +26,14 @@ COMPRESSION_LEVEL = 1
 ROW_GROUP_ROWS = 1 << 20
 
 
+def use_system_allocator() -> None:
+    """Give Arrow the C allocator numpy uses. Arrow's default pool keeps the pages it frees for
+    Arrow alone, so a chunk's numpy work (sessions, after the social tables are written) had to
+    allocate beside them: about 45 MiB more peak memory per worker, and no faster."""
+    if pa.default_memory_pool().backend_name != "system":
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def to_arrow(table: Table, columns: dict[str, object]) -> pa.Table:
     """Build an Arrow table in the contract's column order and types from numpy/Arrow columns."""
     missing = set(table.column_names) - set(columns)

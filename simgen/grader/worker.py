@@ -16,30 +16,16 @@ import itertools
 import os
 import re
 import traceback
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import duckdb
 import pyarrow as pa
 
+from simgen.grader.workerspec import WorkerSpec
+
 ALLOWED_COLLATIONS = {"", "nocase", "nocase.noaccent"}
 FILE_RESULT_BYTES = 8 * 2**20  # results larger than this reach the supervisor through a file
 _RESULT_FILES = itertools.count()
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    """What a worker needs to open its databases; plain data so it pickles across spawn."""
-
-    datasets: dict[str, dict[str, list[str]]]  # dataset key -> table -> absolute parquet files
-    temp_dir: str
-    timeout_s: float
-    memory_limit: str
-    temp_limit: str
-    threads: int
-    max_rows: int
-    max_result_bytes: int
-    native: dict[str, str] | None = None  # dataset key -> a read-only DuckDB copy of its tables
 
 
 def _quote_identifier(name: str) -> str:

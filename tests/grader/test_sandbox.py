@@ -126,6 +126,20 @@ def test_a_dataset_that_cannot_be_opened_fails_at_start(tmp_path):
         Sandbox({"bad": tmp_path}, workers=1)
 
 
+def test_a_background_start_reports_its_failure_at_the_first_query_and_cleans_up(tmp_path, dataset):
+    (tmp_path / "users").mkdir()
+    (tmp_path / "users" / "part-0.parquet").write_bytes(b"not parquet")
+    # preload_bytes=0: no native copy is built here, so it is the workers that fail to open it.
+    box = Sandbox({"bad": tmp_path}, workers=2, wait=False, preload_bytes=0)  # returns while they start
+    assert box.pids == []
+    with pytest.raises(SandboxError, match="could not open"):
+        box.run("select 1", "bad")
+    assert not Path(box._temp).exists()  # the failed start removed its temp space
+    with Sandbox({"tiny": dataset}, workers=2, wait=False) as good:
+        assert good.run("select 41 + 1 as x", "tiny").to_pylist() == [{"x": 42}]
+        assert len(good.pids) == 2
+
+
 def test_spilling_is_capped_inside_the_per_run_temp_space(dataset):
     box = Sandbox({"tiny": dataset}, timeout_s=20, memory_limit="64MB", temp_limit="1MB", workers=1)
     temp = box._temp
@@ -156,3 +170,19 @@ def test_limits_scale_with_the_dataset(tmp_path):
     small.mkdir()
     (small / "manifest.json").write_text(json.dumps({"users": 6_000}))
     assert scaled_limits([small], [{}]) == (1_000_000, "1024MB")
+
+
+@pytest.mark.parametrize("module, absent", [
+    ("simgen.grader.worker", ("sqlglot", "simgen.grader.sql", "simgen.grader.compare")),
+    ("simgen.grader.sandbox", ("sqlglot", "duckdb", "pyarrow")),
+    ("simgen.cli", ("sqlglot", "duckdb", "pyarrow", "numpy", "simgen.engine")),
+])
+def test_start_up_imports_only_what_is_used(module, absent):
+    # Every `simgen check` pays for its own imports and for its worker's; the worker is spawned
+    # before the supervisor loads DuckDB, Arrow and sqlglot, so its start overlaps theirs.
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print(' '.join(sorted(m for m in {absent!r} if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
