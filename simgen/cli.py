@@ -213,6 +213,8 @@ _data_option = click.option("--data", "data", multiple=True, type=click.Path(pat
                             help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
 _timeout_option = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
                                help="Seconds a query may run.")
+
+
 def _memory_value(ctx, param, value: str) -> str:
     from .grader.sandbox import parse_bytes
 
@@ -459,6 +461,7 @@ def stream_cmd(ctx: click.Context, users, seed, profile, data, fmt, out, rate, s
         format=fmt, out=None if out == "-" else Path(out), rate=rate, speed=speed, max_events=max_events, until=until,
         late_fraction=late_fraction, max_lateness_s=max_lateness, duplicate_fraction=duplicate_fraction,
         roll_events=roll_events or streaming.ROLL_EVENTS, roll_seconds=roll_seconds, truth=truth)
+
     def log(msg: str) -> None:
         click.echo(f"simgen stream: {msg}", err=True)
 

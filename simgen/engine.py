@@ -27,10 +27,10 @@ from .calendar import DAY0, outage_day
 from .executor import make as make_executor
 from .members import COUNTRIES, DEVICES
 from .plant import NAMES, RESERVED_PAGES, Block, block_start
-from .profile import MIN_USERS, Profile  # noqa: F401 - MIN_USERS is part of the engine's API
+from .profile import Profile
 from .spec import TABLES, table
 from .writer import AtomicDir, labels, sha256, use_system_allocator, write_part
-from .sets import distinct_pairs
+from .sets import distinct_rows
 
 CHUNK_USERS = 100_000
 
@@ -109,7 +109,7 @@ def _relevant_bridges(root: Path, lo: int, hi: int) -> np.ndarray:
     by_hi = np.load(_plan_dir(root) / "bridges_by_hi.npy", mmap_mode="r")
     a = by_lo[np.searchsorted(by_lo[:, 0], lo): np.searchsorted(by_lo[:, 0], hi)]
     b = by_hi[np.searchsorted(by_hi[:, 1], lo): np.searchsorted(by_hi[:, 1], hi)]
-    return distinct_pairs(np.concatenate([a, b]))
+    return distinct_rows(np.concatenate([a, b]))
 
 
 def write_chunk(task: ChunkTask) -> ChunkResult:
@@ -208,7 +208,7 @@ def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
         plan_dir.mkdir()
         np.save(plan_dir / "starts.npy", np.concatenate([p.starts for p in plans]))
         bridges = np.concatenate([p.bridges for p in plans])
-        bridges = distinct_pairs(bridges)
+        bridges = distinct_rows(bridges)
         np.save(plan_dir / "bridges_by_lo.npy", bridges)
         np.save(plan_dir / "bridges_by_hi.npy", bridges[np.argsort(bridges[:, 1], kind="stable")])
         sess_off = np.concatenate([[0], np.cumsum([p.n_sessions for p in plans])])

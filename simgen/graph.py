@@ -21,7 +21,7 @@ from .calendar import US_PER_DAY, US_PER_S, WINDOW_END_US
 from .plant import Block
 from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
-from .sets import distinct
+from .sets import distinct_pairs
 
 MAX_EVENTS = 6
 
@@ -60,12 +60,6 @@ def bridge_stubs(seed: int, profile: Profile, chunk: int, lo: int, hi: int, n_us
     return np.stack([np.minimum(u, v), np.maximum(u, v)], axis=1).astype(np.int64)
 
 
-def unique_pairs(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (lo, hi) pairs in sorted order."""
-    key = distinct(lo.astype(np.int64) << 32 | hi.astype(np.int64))
-    return key >> 32, key & 0xFFFFFFFF
-
-
 def intra_pairs(seed: int, profile: Profile, chunk: int, ids: np.ndarray, comm: np.ndarray,
                 comm_size: np.ndarray, block: Block) -> tuple[np.ndarray, np.ndarray]:
     """Friendships proposed inside communities: heavy-tailed proposals per member."""
@@ -81,7 +75,7 @@ def intra_pairs(seed: int, profile: Profile, chunk: int, ids: np.ndarray, comm: 
     step = 1 + (rng.random(src.size) * (size - 1)).astype(np.int64)
     dst = comm[src] + (offset + step) % size
     a, b = ids[src], dst
-    return unique_pairs(np.minimum(a, b), np.maximum(a, b))
+    return distinct_pairs(np.minimum(a, b), np.maximum(a, b))
 
 
 @dataclass

@@ -7,11 +7,12 @@ import os
 import uuid
 from pathlib import Path
 
+from .cache import cache_root
+
 
 class HintLog:
     def __init__(self, path: Path | None = None):
-        base = Path(os.environ.get("SIMGEN_CACHE") or Path.home() / ".cache" / "simgen")
-        self.path = path or base / "hints.json"
+        self.path = path or cache_root() / "hints.json"
 
     def _load(self) -> dict[str, int]:
         try:

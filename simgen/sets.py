@@ -21,10 +21,12 @@ def distinct(a: np.ndarray) -> np.ndarray:
     return s[keep]
 
 
-def distinct_pairs(pairs: np.ndarray) -> np.ndarray:
-    """Sorted distinct rows of an (n, 2) array of ids below 2**31 (`np.unique(pairs, axis=0)`)."""
-    if pairs.size == 0:
-        return np.zeros((0, 2), np.int64)
-    key = distinct(pairs[:, 0].astype(np.int64) << 32 | pairs[:, 1].astype(np.int64))
-    return np.stack([key >> 32, key & 0xFFFFFFFF], axis=1)
+def distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct (a, b) pairs of ids below 2**31, as two arrays."""
+    key = distinct(a.astype(np.int64) << 32 | b.astype(np.int64))
+    return key >> 32, key & 0xFFFFFFFF
 
+
+def distinct_rows(pairs: np.ndarray) -> np.ndarray:
+    """Sorted distinct rows of an (n, 2) array of ids below 2**31 (`np.unique(pairs, axis=0)`)."""
+    return np.stack(distinct_pairs(pairs[:, 0], pairs[:, 1]), axis=1)

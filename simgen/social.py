@@ -20,7 +20,7 @@ from .members import Members
 from .plant import RESERVED_PAGES, Block
 from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
-from .sets import distinct
+from .sets import distinct, distinct_pairs
 
 TASTE_SIZE = 25
 ZIPF_EXPONENT = 0.95
@@ -72,7 +72,7 @@ def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndar
     comm_size = np.append(local[1:], hi_id)[comm_idx] - comm
 
     a, b = graph.intra_pairs(seed, profile, m.chunk, m.ids, comm, comm_size, block)
-    a, b = graph.unique_pairs(np.concatenate([a, bridges[:, 0]]), np.concatenate([b, bridges[:, 1]]))
+    a, b = distinct_pairs(np.concatenate([a, bridges[:, 0]]), np.concatenate([b, bridges[:, 1]]))
     start_day = np.maximum(signup_days(a, n_users, profile, outage), signup_days(b, n_users, profile, outage))
     hist = graph.pair_history(seed, profile, a, b, start_day)
     if block.start >= lo_id and block.start < hi_id:

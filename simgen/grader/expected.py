@@ -17,13 +17,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from simgen.cache import cache_root
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
 from simgen.grader.sandbox import dataset_tables, files_fingerprint
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("SIMGEN_CACHE") or Path.home() / ".cache" / "simgen")
 
 
 def dataset_key(dataset: Path) -> str:

@@ -92,9 +92,9 @@ def files_fingerprint(files: Iterable[str | Path], seed: bytes = b"") -> str:
 def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
     """A DuckDB file holding the dataset's tables, built once per dataset content and cached
     beside the expected results (never inside a dataset). Workers attach it READ_ONLY."""
-    from simgen.grader.expected import cache_root
-
     import duckdb
+
+    from simgen.cache import cache_root
 
     path = cache_root() / "native" / f"{files_fingerprint(f for fs in tables.values() for f in fs)}.duckdb"
     if path.is_file():
@@ -411,11 +411,11 @@ def _outcome(kind: str, payload: object, timeout_s: float) -> pa.Table | Excepti
 
     if kind == "ok":
         return pa.ipc.open_stream(pa.py_buffer(payload)).read_all()  # type: ignore[arg-type]
-    if kind == "ok_file":  # mapped, not copied; the mapping outlives the file's name
+    if kind == "ok_file":  # the same stream in a file, mapped, not copied
         try:
-            return pa.ipc.open_file(pa.memory_map(str(payload))).read_all()
+            return pa.ipc.open_stream(pa.memory_map(str(payload))).read_all()
         finally:
-            os.unlink(str(payload))
+            os.unlink(str(payload))  # the mapping outlives the file's name
     message = str(payload)
     if kind == "time":
         return LimitError("time", f"the query ran longer than {timeout_s:g} s and was stopped")

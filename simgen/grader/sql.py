@@ -141,10 +141,11 @@ def prepare(text: str | bytes, dialect: str | None = None, schema: Schema | None
     if hit is not None:
         return hit
     try:
-        key = (_token_key(text, name), name, frozen)
+        tokens = _tokenize(text, DIALECTS[name])
+        key = (_token_key(tokens), name, frozen)
         hit = _BY_TOKENS.get(key)
         if hit is None:
-            hit = _prepare(text, name, frozen)
+            hit = _prepare(text, tokens, name, frozen)
     except RecursionError:
         raise LimitError("nesting", "the query is nested too deeply to analyse") from None
     for cache, cache_key in ((_BY_TOKENS, key), (_BY_TEXT, exact)):
@@ -158,7 +159,6 @@ def clear_caches() -> None:
     """Forget every prepared submission (benchmarks time preparation from a cold start)."""
     _BY_TOKENS.clear()
     _BY_TEXT.clear()
-    _prepare.cache_clear()
 
 
 def _freeze(schema: Schema) -> tuple:
@@ -183,16 +183,13 @@ _CACHE_MAX = 50_000
 _EXACT_TOKENS = {TokenType.STRING, TokenType.IDENTIFIER, TokenType.NATIONAL_STRING, TokenType.NUMBER}
 
 
-def _token_key(text: str, dialect: str) -> tuple:
-    tokens = _tokenize(text, DIALECTS[dialect])
+def _token_key(tokens: list) -> tuple:
     return tuple((t.token_type, t.text if t.token_type in _EXACT_TOKENS else t.text.lower()) for t in tokens)
 
 
-@lru_cache(maxsize=1024)
-def _prepare(text: str, dialect: str, frozen: tuple) -> Prepared:
-    """Cached on the exact text: in a batch, identical files are prepared once (errors are not cached)."""
+def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
+    """The whole pipeline for one text and its tokens; `prepare` caches the outcome."""
     read = DIALECTS[dialect]
-    tokens = _tokenize(text, read)
     if dialect == "tsql":
         rewritten = _tsql_real_as_float24(text, tokens)
         if rewritten != text:

@@ -108,18 +108,16 @@ def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: W
             if size > spec.max_result_bytes:
                 return "size", f"the result is larger than {spec.max_result_bytes // 2**20:,} MiB"
             batches.append(batch)
-        if size > FILE_RESULT_BYTES:
-            # A big result goes through a file the supervisor maps: no pickled copy of it in
-            # either process and no pipe to push it through (seconds at millions of rows).
-            path = os.path.join(spec.temp_dir, f"result-{next(_RESULT_FILES)}.arrow")
-            with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, reader.schema) as writer:
-                for batch in batches:
-                    writer.write_batch(batch)
-            return "ok_file", path
-        sink = pa.BufferOutputStream()
+        # A big result goes through a file the supervisor maps: no pickled copy of it in either
+        # process and no pipe to push it through (seconds at millions of rows).
+        path = os.path.join(spec.temp_dir, f"result-{next(_RESULT_FILES)}.arrow") if size > FILE_RESULT_BYTES else None
+        sink = pa.OSFile(path, "wb") if path else pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, reader.schema) as writer:
             for batch in batches:
                 writer.write_batch(batch)
+        if path:
+            sink.close()
+            return "ok_file", path
         return "ok", sink.getvalue().to_pybytes()
     except duckdb.InterruptException as error:
         return "time", sanitize(str(error))
@@ -149,8 +147,8 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
 
     Protocol (tuples over a multiprocessing Pipe): in ("run", job_id, dataset, sql, collation);
     out ("ready",), ("result", job_id, kind, payload), ("fatal", message). A result's kind "ok"
-    carries Arrow IPC bytes, "ok_file" the path of an Arrow IPC file in the worker's temp dir
-    that the supervisor reads and removes.
+    carries an Arrow IPC stream as bytes, "ok_file" the path of a file holding one, in the
+    worker's temp dir, that the supervisor maps and removes.
     """
     if spec is None:
         spec = channel.recv()

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..cache import cache_root
 from ..errors import DatasetError
 from ..spec import table as contract_table
 from ..writer import AtomicDir
@@ -44,10 +45,6 @@ if TYPE_CHECKING:
     from ..engine import Config
 
 Log = Callable[[str], None]
-
-
-def cache_root() -> Path:
-    return Path(os.environ.get("SIMGEN_CACHE") or Path.home() / ".cache" / "simgen")
 
 
 def dataset_path(cfg: Config) -> Path:
