@@ -29,10 +29,11 @@ from .members import COUNTRIES, DEVICES
 from .plant import NAMES, RESERVED_PAGES, Block, block_start
 from .profile import Profile
 from .spec import TABLES, table
-from .writer import AtomicDir, labels, sha256, use_system_allocator, write_part
+from .writer import AtomicDir, Notice, labels, save_npy, sha256, use_system_allocator, write_part, write_text
 from .sets import distinct_rows
 
 CHUNK_USERS = 100_000
+GLOBAL_TABLES = ("pages", "salaries", "email_daily")  # one part each (write_globals); the rest, one per chunk
 
 
 @dataclass(frozen=True)
@@ -194,23 +195,28 @@ Progress = Callable[[str, int, int, int], None]  # (phase, done, total, rows so 
 
 
 def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
-             progress: Progress | None = None) -> dict:
-    """Write a whole dataset to `out` atomically; returns the manifest."""
+             progress: Progress | None = None, notice: Notice | None = None) -> dict:
+    """Write a whole dataset to `out` atomically; returns the manifest.
+
+    Raises OutputExistsError if `out` exists (without `force`), OutputError for any file-system
+    failure (full disk, impossible path), and leaves nothing behind either way. `notice` hears
+    about stale temporary directories of dead runs that were removed on the way.
+    """
     t0 = time.perf_counter()
     executor = make_executor(jobs)
     report = progress or (lambda *a: None)
-    with AtomicDir(Path(out), force=force) as root:
+    with AtomicDir(Path(out), force=force, notice=notice) as root:
         plans: list[ChunkPlan | None] = [None] * cfg.n_chunks
         for i, p in executor.map(plan_chunk, [(cfg, k) for k in range(cfg.n_chunks)]):
             plans[i] = p
             report("plan", sum(x is not None for x in plans), cfg.n_chunks, 0)
         plan_dir = _plan_dir(root)
         plan_dir.mkdir()
-        np.save(plan_dir / "starts.npy", np.concatenate([p.starts for p in plans]))
+        save_npy(plan_dir / "starts.npy", np.concatenate([p.starts for p in plans]))
         bridges = np.concatenate([p.bridges for p in plans])
         bridges = distinct_rows(bridges)
-        np.save(plan_dir / "bridges_by_lo.npy", bridges)
-        np.save(plan_dir / "bridges_by_hi.npy", bridges[np.argsort(bridges[:, 1], kind="stable")])
+        save_npy(plan_dir / "bridges_by_lo.npy", bridges)
+        save_npy(plan_dir / "bridges_by_hi.npy", bridges[np.argsort(bridges[:, 1], kind="stable")])
         sess_off = np.concatenate([[0], np.cumsum([p.n_sessions for p in plans])])
         sub_off = np.concatenate([[0], np.cumsum([p.n_subscriptions for p in plans])])
         del plans, bridges
@@ -229,10 +235,11 @@ def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
             if c.stats.pop("outage_sessions"):
                 raise AssertionError("sessions generated on the outage day")
         doc = truth.merge([c.stats for c in chunks], glob.stats, cfg.block.truth(), cfg.outage)
-        (root / "truth.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        doc["dataset"] = _identity(cfg)  # what `simgen verify` checks the manifest against
+        write_text(root / "truth.json", json.dumps(doc, indent=2, sort_keys=True) + "\n")
         manifest = _manifest(cfg, results, time.perf_counter() - t0)
         manifest["truth"] = {"path": "truth.json", "sha256": sha256(root / "truth.json")}
-        (root / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        write_text(root / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
@@ -240,6 +247,10 @@ def _dispatch(item):
     """One function for the executor: the globals task first, then the chunks."""
     use_system_allocator()
     return write_globals(item) if isinstance(item, tuple) else write_chunk(item)
+
+
+def _identity(cfg: Config) -> dict:
+    return {"seed": cfg.seed, "users": cfg.users, "profile": cfg.profile.name, "chunk_users": cfg.chunk_users}
 
 
 def _manifest(cfg: Config, results: list[ChunkResult], seconds: float) -> dict:

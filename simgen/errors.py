@@ -19,3 +19,7 @@ class DatasetError(SimgenError):
     """A dataset directory is missing, incomplete or altered."""
 
     exit_code = 1
+
+
+class OutputError(SimgenError):
+    """The output cannot be written: a full disk, a read-only or impossible path, no permission."""

@@ -8,9 +8,11 @@ progress as chunks finish and still aggregate in a fixed order (determinism).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 from typing import Protocol, TypeVar
 
 from . import interrupt
@@ -44,9 +46,15 @@ class LocalProcesses:
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (Arrow, rich)
+        with interrupt.masked():
+            # The pool's semaphores start multiprocessing's resource tracker. It ignores SIGINT and
+            # SIGTERM but not SIGHUP: started unmasked, a hang-up of the process group kills it and
+            # every later release prints a traceback. Started masked, SIGHUP never reaches it.
+            if os.name == "posix":
+                resource_tracker.ensure_running()
         with interrupt.polled():
             with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
-                                     initializer=interrupt.ignore_in_worker) as pool:
+                                     initializer=interrupt.worker_init, initargs=(os.getpid(),)) as pool:
                 try:
                     yield from self._run(pool, fn, items)
                 except BaseException:
@@ -61,7 +69,7 @@ class LocalProcesses:
         it = enumerate(items)
 
         def submit(i: int, item: T) -> None:
-            with interrupt.masked():  # submit may start a worker
+            with interrupt.masked():  # submit may start a worker, from this (the main) thread
                 pending[pool.submit(fn, item)] = i
 
         for i, item in it:
