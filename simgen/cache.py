@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -18,25 +20,46 @@ def cache_root() -> Path:
 
 
 # ---------------------------------------------------------------- sealed cache files
-# A cache file is trusted only with its seal: a sidecar PATH.seal holding its BLAKE2b digest and
-# the stat (inode, size, ctime) it had when the digest was last checked. Any write to the file
-# changes its ctime, which no user can set back, so an unchanged stat means unchanged bytes and
-# costs no hashing; a changed stat costs one full hash. A damaged or edited file fails the check
-# and is rebuilt by its owner.
+# A cache entry (a file, or a directory of files) is trusted only with its seal: a sidecar
+# PATH.seal holding a BLAKE2b digest of its bytes and the stat (path, inode, size, ctime) of each
+# file when the digest was last checked. Any write to a file changes its ctime, which no user can
+# set back, so an unchanged stat means unchanged bytes and costs no hashing; a changed stat costs
+# one full hash. A damaged or edited entry fails the check and is rebuilt by its owner.
 _SEAL_SUFFIX = ".seal"
+
+
+def _files(path: Path) -> list[Path]:
+    """The regular files of an entry, in a fixed order; a link anywhere makes it unsealable."""
+    if path.is_symlink():
+        raise OSError(f"{path} is a symbolic link")
+    if not path.is_dir():
+        return [path]
+    files = []
+    for item in sorted(path.rglob("*")):
+        if item.is_symlink():
+            raise OSError(f"{item} is a symbolic link")
+        if item.is_file():
+            files.append(item)
+    return files
 
 
 def _digest(path: Path) -> str:
     h = hashlib.blake2b(digest_size=20)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    for file in _files(path):
+        h.update(f"{file.relative_to(path).as_posix() if file != path else ''}\0".encode())
+        with open(file, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
-def _stamp(path: Path) -> list[int]:
-    st = os.stat(path)
-    return [st.st_ino, st.st_size, st.st_ctime_ns]
+def _stamp(path: Path) -> list[list]:
+    stamp = []
+    for file in _files(path):
+        st = os.stat(file)
+        stamp.append([file.relative_to(path).as_posix() if file != path else "", st.st_ino, st.st_size,
+                      st.st_ctime_ns])
+    return stamp
 
 
 def _seal_path(path: Path) -> Path:
@@ -44,7 +67,7 @@ def _seal_path(path: Path) -> Path:
 
 
 def seal(path: Path, digest: str | None = None) -> None:
-    """Record `path`'s digest and stat beside it (atomically). Call once the file is in place."""
+    """Record the entry's digest and stat beside it (atomically). Call once it is in place."""
     record = {"blake2b": digest or _digest(path), "stat": _stamp(path)}
     target = _seal_path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
@@ -55,23 +78,36 @@ def seal(path: Path, digest: str | None = None) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def is_sealed(path: Path) -> bool:
-    """True when `path` exists and its bytes are the ones sealed (see above)."""
+def is_sealed(path: Path, check: Callable[[Path], bool] | None = None) -> bool:
+    """True when the entry exists and its bytes are the ones sealed (see above).
+
+    `check` is the entry's own authoritative check (a dataset against its manifest): an entry
+    without a seal, or whose digest no longer matches, that passes it is sealed now. Without
+    one, an unsealed entry is never trusted: its owner rebuilds it and replaces it atomically
+    (nothing is deleted first, so a process still reading the old one is not cut short)."""
     try:
         record = json.loads(_seal_path(path).read_text())
-        stamp = _stamp(path)
-        if record["stat"] == stamp:
+        if record["stat"] == _stamp(path):
             return True
         digest = _digest(path)
+        if digest == record["blake2b"]:
+            seal(path, digest)  # same bytes, new stat (e.g. rewritten by a concurrent run)
+            return True
     except (OSError, ValueError, KeyError, TypeError):
-        return False
-    if digest != record["blake2b"]:
-        return False
-    seal(path, digest)  # same bytes, new stat (e.g. rewritten by a concurrent run): trust it again
-    return True
+        pass
+    try:
+        if check is not None and path.exists() and check(path):
+            seal(path)
+            return True
+    except OSError:
+        pass
+    return False
 
 
 def discard(path: Path) -> None:
-    """Remove a cache file and its seal."""
-    for p in (path, _seal_path(path)):
-        p.unlink(missing_ok=True)
+    """Remove a cache entry (file or directory) and its seal."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+    _seal_path(path).unlink(missing_ok=True)

@@ -95,25 +95,40 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
     prof = PROFILES[profile]
     users = users or prof.default_users
     out = out or Path("data") / f"{profile}-{_label(users)}-s{seed}"
+    from . import interrupt
     from .engine import Config
 
     cfg = Config(seed=seed, users=users, profile=prof)
     try:
-        manifest = _generate_with_progress(cfg, out, jobs, force)
-    except SimgenError as e:
-        _fail(e)
-    except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted: nothing was written")
-        sys.exit(130)
+        with interrupt.stoppable():  # SIGTERM and SIGHUP clean up as Ctrl-C does
+            manifest = _generate_with_progress(cfg, out, jobs, force)
+    except SimgenError as e:  # paths in these messages: never wrapped mid-name, never read as markup
+        from rich.text import Text
+
+        Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(e)), highlight=False)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt as e:
+        word = "terminated" if isinstance(e, interrupt.Terminated) else "interrupted"
+        Console(stderr=True).print(f"{word}: nothing was written")
+        sys.exit(interrupt.exit_code(e))
     _print_summary(out, manifest)
+    if interrupt.pending():  # arrived while the finished dataset was being renamed into place
+        import signal
+
+        Console(stderr=True).print(f"{signal.Signals(interrupt.pending()).name} arrived once the dataset was "
+                                   "complete: it is in place", markup=False, highlight=False)
 
 
 def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> dict:
     from .engine import generate
 
     console = Console(stderr=True)
+
+    def notice(message: str) -> None:
+        console.print(f"note: {message}", markup=False, highlight=False, soft_wrap=True)
+
     if not console.is_terminal:
-        return generate(cfg, out, jobs=jobs, force=force)
+        return generate(cfg, out, jobs=jobs, force=force, notice=notice)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rows]:>12,} rows  {task.fields[rate]:>10,.0f} rows/s"),
                TimeElapsedColumn(), TimeRemainingColumn()]
@@ -128,7 +143,7 @@ def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> d
             rate = rows / max(time.perf_counter() - t0, 1e-9)
             bar.update(tasks[phase], completed=done, rows=rows, rate=rate)
 
-        return generate(cfg, out, jobs=jobs, force=force, progress=report)
+        return generate(cfg, out, jobs=jobs, force=force, progress=report, notice=notice)
 
 
 def _print_summary(out: Path, manifest: dict) -> None:
@@ -157,7 +172,10 @@ def verify_cmd(dataset: Path) -> None:
     try:
         rep = verify(dataset)
     except SimgenError as e:
-        _fail(e)
+        from rich.text import Text
+
+        Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(e)), highlight=False)
+        sys.exit(e.exit_code)
     if rep.ok:
         click.echo(f"{dataset}: whole ({rep.checked} files match the manifest)")
         return
@@ -174,9 +192,12 @@ def summary_cmd(dataset: Path) -> None:
     from .verify import load_manifest
 
     try:
-        manifest = load_manifest(dataset)
+        manifest = load_manifest(dataset, require=("profile", "users", "seed", "tables", "seconds"))
     except SimgenError as e:
-        _fail(e)
+        from rich.text import Text
+
+        Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(e)), highlight=False)
+        sys.exit(e.exit_code)
     _print_summary(dataset, manifest)
 
 
@@ -207,6 +228,13 @@ def _sandbox(datasets: dict[str, Path], jobs: int, timeout: float, memory: str):
     # Workers start in the background; the first query waits for them, so their start overlaps
     # reading and preparing the submissions.
     return Sandbox(datasets, timeout_s=timeout, memory_limit=memory, workers=jobs, wait=False)
+
+
+def _preparer(jobs: int):
+    """Preparing workers, started before the sandbox's so both start at once (in the background)."""
+    from .grader.preparer import Preparer
+
+    return Preparer(workers=max(1, jobs // 2))
 
 
 _data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
@@ -256,15 +284,21 @@ def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory)
         if not file.is_file():
             raise _NoFile(f"no such submission file: {file}")
         datasets = _datasets(data)
-        with _sandbox(datasets, 1, timeout, memory) as box:
-            from .grader.grading import Submission, grade_all  # loads while the worker starts
+        with _preparer(1) as preparer, _sandbox(datasets, 1, timeout, memory) as box:
+            from .grader.grading import Submission, grade_all  # loads while the workers start
 
-            (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box))
+            (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box,
+                                       preparer=preparer))
         verdict = graded.verdict
     except SimgenError as e:
         from .grader.verdict import Verdict
 
         verdict = Verdict.from_error(cid, e)
+    except Exception as e:  # noqa: BLE001 - a bug in simgen: still a verdict a person can read, exit 2
+        from .grader.errors import InternalError
+        from .grader.verdict import Verdict
+
+        verdict = Verdict.from_error(cid, InternalError(f"the grader failed ({type(e).__name__}: {e})"))
     if as_json:
         click.echo(verdict.to_json())
     else:
@@ -309,15 +343,16 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     results = []
     t0 = time.perf_counter()
     try:
-        with _sandbox(datasets, jobs, timeout, memory) as box:
+        with _preparer(jobs) as preparer, _sandbox(datasets, jobs, timeout, memory) as box:
             with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           TimeRemainingColumn(), console=console, transient=True,
                           disable=not console.is_terminal) as bar:
                 task = bar.add_task("grading", total=len(subs))
-                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n)):
+                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n), preparer=preparer):
                     results.append(g)
     except SimgenError as e:
         _fail(e)
+    results.sort(key=lambda g: (g.submission.who, g.submission.challenge))  # the same order on every run
     seconds = time.perf_counter() - t0
     summary = reports.summary(results)
     _print_grade_summary(summary, seconds)
@@ -489,9 +524,11 @@ def _stream_dataset(cfg: Config, jobs: int, log) -> Path:
 
     path = dataset_path(cfg)
     if not is_complete(path):
-        log(f"generating {cfg.users:,} members (seed {cfg.seed}, {cfg.profile.name}) into {path} (once)")
+        damaged = path.exists()  # there, but not what was generated: replaced once the new one is whole
+        log(f"generating {cfg.users:,} members (seed {cfg.seed}, {cfg.profile.name}) into {path} "
+            f"({'again: the cached copy is damaged' if damaged else 'once'})")
         try:
-            _generate_with_progress(cfg, path, jobs, force=False)
+            _generate_with_progress(cfg, path, jobs, force=damaged)
         except OutputExistsError:
             pass  # another stream generated it meanwhile
     return path

@@ -181,6 +181,36 @@ def test_generated_dataset_is_cached_and_the_seed_changes_the_bytes():
     assert first.stdout.count(b"\n") == 3000
 
 
+def test_damaged_stream_caches_are_rebuilt_not_replayed(tmp_path, monkeypatch):
+    """The cached dataset and its time-sorted runs are sealed: a part flipped in either is found
+    on the next use and rebuilt, and the stream is the same bytes as before."""
+    monkeypatch.setenv("SIMGEN_CACHE", str(tmp_path / "cache"))
+
+    def cli() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "simgen.cli", "stream", "--users", "300", "--seed", "7",
+                               "--max-events", "2000", "--jobs", "1"], capture_output=True, timeout=120, check=False)
+
+    def flip(path: Path) -> None:
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+    first = cli()
+    assert first.returncode == 0, first.stderr
+    (dataset,) = [p for p in (tmp_path / "cache" / "datasets").iterdir() if p.is_dir()]
+    (runs,) = [p for p in (tmp_path / "cache" / "stream").glob("runs-*") if p.is_dir()]
+    flip(next(runs.glob("*.parquet")))
+    again = cli()
+    assert again.returncode == 0, again.stderr
+    assert b"sorting the dataset" in again.stderr and b"generating" not in again.stderr
+    assert again.stdout == first.stdout
+    flip(dataset / "sessions" / "part-00000.parquet")
+    third = cli()
+    assert third.returncode == 0, third.stderr
+    assert b"damaged" in third.stderr and third.stdout == first.stdout
+    assert sorted(p.name for p in (tmp_path / "cache" / "datasets").iterdir()) == [dataset.name, dataset.name + ".seal"]
+
+
 # ---------------------------------------------------------------- rolling files
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_rolling_files_are_whole_and_concatenate_to_the_stream(small, tmp_path, fmt):

@@ -8,7 +8,9 @@ behind the sandbox's query workers and the preparing workers.
 
 Not multiprocessing's spawn: that re-imports the parent's __main__, which breaks when the grader
 is driven from a script without a main guard. A child dies with its parent (PR_SET_PDEATHSIG on
-Linux), so a supervisor killed with SIGKILL leaves no worker behind.
+Linux), so a supervisor killed with SIGKILL leaves no worker behind; Linux counts the thread that
+started the child as its parent, so a child started by a thread that then ends is gone too (the
+preparer's replacements: the next request finds it dead and starts another).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -25,25 +28,21 @@ import psutil
 from simgen.grader.errors import SandboxError
 
 _BOOT = ("import sys, importlib; from multiprocessing.connection import Connection; "
-         "from simgen.grader.child import die_with_parent; die_with_parent(); "
+         "from simgen.interrupt import die_with_parent; die_with_parent(int(sys.argv[3])); "
          "module, _, name = sys.argv[1].partition(':'); "
          "getattr(importlib.import_module(module), name)(Connection(int(sys.argv[2])))")
 
 
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (a no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the request took effect
-        os._exit(1)
+def serve(channel: Connection, answer: Callable[[tuple], object]) -> None:
+    """A child's loop: send `answer(request)` for each request, until ("stop",) or the channel closes."""
+    while True:
+        try:
+            message = channel.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        channel.send(answer(message))
 
 
 class Child:
@@ -57,7 +56,7 @@ class Child:
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, target, str(child.fileno())],
+            [sys.executable, "-c", _BOOT, target, str(child.fileno()), str(os.getpid())],
             pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True,
         )
         child.close()

@@ -70,7 +70,7 @@ def expected(challenge: Challenge, dataset: Path) -> pa.Table:
             return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
         except (pa.ArrowInvalid, OSError):  # sealed yet unreadable: recompute below
             pass
-    discard(path)  # damaged, edited, half-written or never sealed: never compared against
+    # Damaged, edited or never sealed: never compared against; recomputed and replaced below.
     table = compute(challenge, dataset)
     tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
     try:

@@ -21,7 +21,7 @@ import threading
 import time
 
 from simgen.errors import SimgenError
-from simgen.grader.child import Child
+from simgen.grader.child import Child, serve
 from simgen.grader.errors import InternalError, LimitError, SandboxError
 from simgen.grader.submission import Prepared
 
@@ -41,22 +41,17 @@ def preparer_main(channel) -> None:
     prepare("SELECT 1")  # first use builds the gate's DuckDB catalogue: before the clock of any submission
     clear_caches()
     channel.send(("ready",))
-    while True:
-        try:
-            message = channel.recv()
-        except (EOFError, OSError):
-            return
-        if message[0] == "stop":
-            return
+
+    def answer(message: tuple) -> tuple[str, object]:
         _, text, dialect = message
         try:
-            outcome = ("ok", prepare(text, dialect))
+            return "ok", prepare(text, dialect)
         except SimgenError as error:
-            outcome = ("error", error)
+            return "error", error
         except Exception as error:  # noqa: BLE001 - prepare already names what it can; never die silently
-            outcome = ("error", InternalError(f"the grader failed while preparing this query "
-                                              f"({type(error).__name__})"))
-        channel.send(outcome)
+            return "error", InternalError(f"the grader failed while preparing this query ({type(error).__name__})")
+
+    serve(channel, answer)
 
 
 class _Slot:

@@ -96,7 +96,7 @@ def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
     path = cache_root() / "native" / f"{files_fingerprint(f for fs in tables.values() for f in fs)}.duckdb"
     if is_sealed(path):
         return path
-    discard(path)  # truncated, edited or half-written: rebuilt, never attached
+    # Truncated, edited or never sealed: rebuilt and replaced atomically, never attached.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_BUILDS)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

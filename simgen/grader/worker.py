@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 import duckdb
 import pyarrow as pa
 
+from simgen.grader.child import serve
 from simgen.grader.workerspec import WorkerSpec
 
 ALLOWED_COLLATIONS = {"", "nocase", "nocase.noaccent"}
@@ -185,17 +186,14 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
         channel.send(("fatal", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"))
         return
     channel.send(("ready",))
-    while True:
-        try:
-            message = channel.recv()
-        except (EOFError, OSError):
-            return
-        if message[0] == "stop":
-            return
+
+    def answer(message: tuple) -> tuple:
         _, job_id, dataset, sql, collation = message
         try:
             kind, payload = run_query(conns[dataset], sql, collation or "", spec)
         except Exception as error:  # noqa: BLE001 - never let one query kill the loop silently
             kind, payload = "internal", sanitize(f"{type(error).__name__}: {error}").splitlines()[0]
-        channel.send(("result", job_id, kind, payload))
+        return "result", job_id, kind, payload
+
+    serve(channel, answer)
 

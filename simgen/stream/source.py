@@ -29,10 +29,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import __version__
-from ..cache import cache_root
+from ..cache import cache_root, is_sealed, seal
 from ..errors import DatasetError
 from ..spec import table as contract_table
 from ..writer import AtomicDir
+from ..writer import sha256 as _sha256
 from .events import KINDS, PAYLOAD, Kind
 
 RUNS_FORMAT = 1  # bump when the run files change shape: old caches are then ignored
@@ -53,8 +54,13 @@ def dataset_path(cfg: Config) -> Path:
 
 
 def is_complete(dataset: Path) -> bool:
-    """A dataset is complete iff it has a manifest: its directory is renamed into place last."""
-    return (dataset / "manifest.json").is_file()
+    """A cached dataset is usable iff it has a manifest (its directory is renamed into place
+    last) and its files are the ones sealed (simgen.cache): the first use, and any use after a
+    file changed, verifies it against its manifest (`simgen verify`) and seals it again. A
+    damaged one is generated again by the caller, replacing it."""
+    from ..verify import verify
+
+    return (dataset / "manifest.json").is_file() and is_sealed(dataset, check=lambda d: verify(d).ok)
 
 
 # ---------------------------------------------------------------- time-sorted runs
@@ -70,16 +76,30 @@ def _runs_key(manifest: dict) -> str:
 def ensure_runs(data: Path, manifest: dict, log: Log) -> Path:
     """The time-sorted runs of `data`, built once into the cache."""
     runs = cache_root() / "stream" / f"runs-{_runs_key(manifest)}"
-    if (runs / "runs.json").is_file():  # renamed into place when complete
+    if (runs / "runs.json").is_file() and is_sealed(runs, check=_runs_whole):  # renamed into place when complete
         return runs
     log(f"sorting the dataset's events by time into {runs} (once per dataset)")
     try:
         with AtomicDir(runs, force=True) as tmp:
             counts = _sort_runs(data, manifest, tmp)
-            (tmp / "runs.json").write_text(json.dumps({"format": RUNS_FORMAT, "rows": counts}, indent=2) + "\n")
+            files = {p.name: _sha256(p) for p in sorted(tmp.glob("*.parquet"))}
+            (tmp / "runs.json").write_text(json.dumps({"format": RUNS_FORMAT, "rows": counts, "files": files},
+                                                      indent=2) + "\n")
     except duckdb.InterruptException:
         raise KeyboardInterrupt from None  # DuckDB's word for a Ctrl-C during the sort
+    seal(runs)
     return runs
+
+
+def _runs_whole(runs: Path) -> bool:
+    """The runs are exactly the files runs.json lists, with their checksums."""
+    try:
+        listed = json.loads((runs / "runs.json").read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    present = sorted(p.name for p in runs.iterdir() if p.name != "runs.json")
+    return isinstance(listed, dict) and present == sorted(listed) and all(
+        _sha256(runs / name) == digest for name, digest in listed.items())
 
 
 def _sort_runs(data: Path, manifest: dict, out: Path) -> dict[str, int]:

@@ -231,3 +231,23 @@ def test_grade_never_reads_through_a_link_out_of_the_folder(edge, tmp_path):
     for key in (("eve", SALARY.id), ("eve", "first_touch_attribution"), ("mallory", SALARY.id)):
         assert rows[key]["status"] == "error" and "outside" in rows[key]["message"], rows[key]
     assert "root:" not in report.read_text() and "root:" not in result.stdout
+
+
+def test_workers_die_with_a_grader_killed_outright(edge, tmp_path):
+    """kill -9 of `simgen check` leaves no sandbox worker or preparing child running."""
+    import psutil
+
+    path = tmp_path / "second_highest_salary.sql"
+    path.write_text("SELECT sum(hash(range)) AS salary FROM range(20000000000)")
+    proc = subprocess.Popen([sys.executable, "-m", "simgen.cli", "check", str(path), "--data", str(edge.path),
+                             "--timeout", "120"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    grader = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    while len(grader.children()) < 2 and time.monotonic() < deadline:  # its worker and its preparer
+        time.sleep(0.02)
+    children = grader.children(recursive=True)
+    assert len(children) >= 2
+    proc.kill()
+    proc.wait()
+    _, alive = psutil.wait_procs(children, timeout=60)
+    assert alive == []
