@@ -6,6 +6,7 @@ the hints a person has seen all live under this one root, never inside a dataset
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -75,7 +76,7 @@ def seal(path: Path, digest: str | None = None) -> None:
         tmp.write_text(json.dumps(record))
         os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        forget(tmp)
 
 
 def is_sealed(path: Path, check: Callable[[Path], bool] | None = None) -> bool:
@@ -105,9 +106,15 @@ def is_sealed(path: Path, check: Callable[[Path], bool] | None = None) -> bool:
 
 
 def discard(path: Path) -> None:
-    """Remove a cache entry (file or directory) and its seal."""
+    """Remove a cache entry (file or directory) and its seal, as far as the disk lets us."""
+    for target in (path, _seal_path(path)):
+        forget(target)
+
+
+def forget(path: Path) -> None:
+    """Remove a file or directory if it is there; a cache that cannot be cleaned is no error."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-    _seal_path(path).unlink(missing_ok=True)
+        return
+    with contextlib.suppress(OSError):
+        path.unlink()

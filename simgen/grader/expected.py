@@ -10,16 +10,16 @@ exposes only the dataset's tables, and only as views over exact file paths.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import uuid
-import warnings
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from simgen.cache import cache_root, discard, is_sealed, seal
+from simgen.cache import cache_root, discard, forget, is_sealed, seal
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
 from simgen.grader.sandbox import dataset_tables, files_fingerprint
@@ -81,7 +81,8 @@ def expected(challenge: Challenge, dataset: Path) -> pa.Table:
         seal(path)
     except OSError as error:  # a full or read-only cache: the result is still right, just not kept
         discard(path)
-        warnings.warn(f"could not cache the expected result in {path}: {error.strerror or error}", stacklevel=2)
+        logging.getLogger("simgen").warning(f"simgen: cannot cache the expected result in {path} "
+                                            f"({error.strerror or error}); computed again next time")
     finally:
-        tmp.unlink(missing_ok=True)
+        forget(tmp)
     return table

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import os
 import shutil
 import tempfile
@@ -86,12 +87,16 @@ def files_fingerprint(files: Iterable[str | Path], seed: bytes = b"") -> str:
     return h.hexdigest()[:24]
 
 
-def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
+def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path | None:
     """A DuckDB file holding the dataset's tables, built once per dataset content and cached
-    beside the expected results (never inside a dataset). Workers attach it READ_ONLY."""
+    beside the expected results (never inside a dataset). Workers attach it READ_ONLY.
+
+    It only saves Parquet decoding: where the cache cannot hold it (a full or read-only disk)
+    the workers read the Parquet files instead (None), with a warning. A dataset DuckDB cannot
+    read is an error either way."""
     import duckdb
 
-    from simgen.cache import cache_root, discard, is_sealed, seal
+    from simgen.cache import cache_root, discard, forget, is_sealed, seal
 
     path = cache_root() / "native" / f"{files_fingerprint(f for fs in tables.values() for f in fs)}.duckdb"
     if is_sealed(path):
@@ -109,16 +114,18 @@ def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
             conn.close()
         os.replace(tmp, path)
         seal(path)
+    except (OSError, duckdb.IOException) as error:
+        discard(path)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error).splitlines()[0]
+        logging.getLogger("simgen").warning(f"simgen: cannot cache a native copy of {dataset} in {path.parent} "
+                                            f"({reason}); reading its Parquet files instead")
+        return None
     except duckdb.Error as error:
         raise SandboxError(f"could not open the dataset {dataset} (building its native copy {path}): "
                            f"{str(error).splitlines()[0]}") from None
-    except OSError as error:
-        discard(path)
-        raise SandboxError(f"cannot write the native copy {path} of the dataset {dataset}: "
-                           f"{error.strerror or error}") from None
     finally:
-        tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+        forget(tmp)
+        forget(tmp.with_name(tmp.name + ".wal"))
     return path
 
 
@@ -214,7 +221,11 @@ class Sandbox:
         self.memory_limit = memory_limit
         self.timeout_s = timeout_s
         self.hard_timeout_s = timeout_s + max(1.0, 0.5 * timeout_s)
-        self._temp = tempfile.mkdtemp(prefix="simgen-sandbox-")
+        try:
+            self._temp = tempfile.mkdtemp(prefix="simgen-sandbox-")
+        except OSError as error:
+            raise SandboxError(f"cannot create the sandbox's temporary directory in {tempfile.gettempdir()}: "
+                               f"{error.strerror or error}") from None
         tables = {name: dataset_tables(Path(path)) for name, path in dataset_dirs.items()}
         auto_rows, auto_temp = scaled_limits(dataset_dirs.values(), tables.values())
         max_rows = auto_rows if max_rows is None else max_rows
@@ -224,8 +235,9 @@ class Sandbox:
         # DuckDB's memory_limit covers its buffer manager, not every allocation (nor the result
         # on its way out): cap the process too.
         self.max_rss = int(parse_bytes(memory_limit) * 1.5) + 400 * 2**20 + max_result_bytes
-        native = {name: str(native_copy(Path(path), tables[name])) for name, path in dataset_dirs.items()
+        copies = {name: native_copy(Path(path), tables[name]) for name, path in dataset_dirs.items()
                   if _parquet_bytes(tables[name]) <= preload_bytes}
+        native = {name: str(copy) for name, copy in copies.items() if copy is not None}
         self._spec_base = dict(
             datasets=tables, native=native,
             timeout_s=timeout_s, memory_limit=memory_limit, temp_limit=temp_limit, threads=threads,

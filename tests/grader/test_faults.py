@@ -251,3 +251,17 @@ def test_workers_die_with_a_grader_killed_outright(edge, tmp_path):
     proc.wait()
     _, alive = psutil.wait_procs(children, timeout=60)
     assert alive == []
+
+
+def test_grading_works_when_the_cache_cannot_be_written(edge, tmp_path, monkeypatch, caplog):
+    """The caches only save time: with a cache directory that cannot exist (under a regular file,
+    as a full or read-only disk behaves for writes), a batch is still graded, with a warning."""
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setenv("SIMGEN_CACHE", str(tmp_path / "file" / "cache"))
+    monkeypatch.setattr("simgen.grader.grading._EXPECTED", {})
+    subs = [Submission("right", SALARY.id, text=SALARY.solution), Submission("cheat", SALARY.id, text="SELECT 1 AS salary")]
+    with caplog.at_level("WARNING", logger="simgen"):
+        with Sandbox({"edge": edge.path}, timeout_s=30) as box:
+            verdicts = {g.submission.who: g.verdict.status for g in grade_all(subs, {"edge": edge.path}, box)}
+    assert verdicts == {"right": "pass", "cheat": "wrong"}
+    assert "cannot cache a native copy" in caplog.text and "cannot cache the expected result" in caplog.text
