@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import interrupt
+from .locks import claim_dead, open_dir, release, try_lock
 from .errors import OutputError, OutputExistsError
 from .spec import Table
 
@@ -247,8 +248,8 @@ class AtomicDir:
                         f"{live[0].name!r}")
                 self.tmp.mkdir()
                 self._created = True
-                self._fd = _open_dir(self.tmp)
-                _try_lock(self._fd)
+                self._fd = open_dir(self.tmp)
+                try_lock(self._fd)
                 owner = {"pid": os.getpid(), "host": socket.gethostname(),
                          "started": datetime.now(UTC).isoformat(timespec="seconds"), "out": str(self.out)}
                 write_text(self.tmp / OWNER, json.dumps(owner) + "\n")
@@ -292,10 +293,10 @@ class AtomicDir:
                     raise
                 if old is not None and old.is_dir() and not old.is_symlink():
                     with contextlib.suppress(OSError):  # its removal below is ours; a crash midway
-                        old_fd = _open_dir(old)         # leaves it, unlocked, to the next run
-                        _try_lock(old_fd)
+                        old_fd = open_dir(old)         # leaves it, unlocked, to the next run
+                        try_lock(old_fd)
             self._created = False
-            _close(self._fd)
+            release(self._fd)
             self._fd = None
             if old is not None:
                 try:
@@ -304,7 +305,7 @@ class AtomicDir:
                     self.notice(f"could not remove the replaced dataset {str(old)!r}: "
                                 f"{os.strerror(e.errno) if e.errno else e}")
                 finally:
-                    _close(old_fd)
+                    release(old_fd)
 
     def _discard(self) -> None:
         with interrupt.polled():  # a second Ctrl-C must not cut the clean-up short
@@ -313,7 +314,7 @@ class AtomicDir:
                 self._created = False
                 if os.path.lexists(self.tmp):
                     self.notice(f"could not remove the temporary directory {str(self.tmp)!r}")
-            _close(self._fd)
+            release(self._fd)
             self._fd = None
 
 
@@ -321,27 +322,12 @@ def _siblings(out: Path) -> tuple[list[tuple[Path, int]], list[Path]]:
     """The temporary and replaced directories of other runs for `out`: (dead, each with its fd
     locked by us; live). Call under the parent's lock."""
     pattern = re.compile(rf"\.{re.escape(out.name)}\.simgen-(?:tmp|old)-[0-9a-f]{{8}}")
-    dead, live = [], []
-    if fcntl is None:
-        return dead, live
     try:
         entries = list(os.scandir(out.parent))
     except OSError:  # unreadable: nothing can be judged, so nothing is removed
-        return dead, live
-    for entry in entries:
-        if not pattern.fullmatch(entry.name) or not entry.is_dir(follow_symlinks=False):
-            continue
-        try:
-            fd = _open_dir(Path(entry.path))
-        except OSError:
-            continue
-        try:
-            _try_lock(fd)
-        except OSError:  # held by a live run (or no locks here: never judge a directory dead)
-            live.append(Path(entry.path))
-            os.close(fd)
-        else:
-            dead.append((Path(entry.path), fd))
+        return [], []
+    found = [Path(e.path) for e in entries if pattern.fullmatch(e.name) and e.is_dir(follow_symlinks=False)]
+    dead, live = claim_dead(found)
     return sorted(dead), sorted(live)
 
 
@@ -360,21 +346,6 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def _open_dir(path: Path, follow: bool = False) -> int:
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
-    return os.open(path, flags)
-
-
-def _try_lock(fd: int) -> None:
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _close(fd: int | None) -> None:
-    if fd is not None:
-        os.close(fd)
-
-
 @contextlib.contextmanager
 def _dir_lock(directory: Path) -> Iterator[None]:
     """An exclusive flock on a directory itself, held for a few file-system calls."""
@@ -382,7 +353,7 @@ def _dir_lock(directory: Path) -> Iterator[None]:
         yield
         return
     try:
-        fd = _open_dir(directory, follow=True)
+        fd = open_dir(directory, follow=True)
     except PermissionError:  # a directory we may write but not read: no lock, renames still refuse
         yield
         return

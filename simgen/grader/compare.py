@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import tempfile
 import threading
 from dataclasses import dataclass, field
 
@@ -27,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 
 from simgen.grader.rowfmt import format_row, pluralize
+from simgen.locks import private_temp_dir
 
 EXAMPLES = 3
 
@@ -154,7 +154,7 @@ def _connection() -> duckdb.DuckDBPyConnection:
     conn = getattr(_local, "conn", None)
     if conn is None:
         # DuckDB's default temp_directory is '.tmp' in the current directory: spill somewhere private.
-        spill = tempfile.mkdtemp(prefix="simgen-compare-")
+        spill, _ = private_temp_dir("simgen-compare-")  # locked for life: swept by a later run if we are killed
         atexit.register(shutil.rmtree, spill, True)
         conn = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                                       "temp_directory": spill})

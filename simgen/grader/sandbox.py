@@ -32,8 +32,15 @@ import psutil
 
 from simgen.errors import SimgenError
 from simgen.grader.child import Child
-from simgen.grader.errors import ForbiddenError, InternalError, LimitError, QueryError, SandboxError
+from simgen.grader.errors import (
+    ForbiddenError,
+    InternalError,
+    LimitError,
+    QueryError,
+    SandboxError,
+)
 from simgen.grader.workerspec import WorkerSpec
+from simgen.locks import private_temp_dir, release
 from simgen.verify import load_manifest
 
 if TYPE_CHECKING:
@@ -222,7 +229,8 @@ class Sandbox:
         self.timeout_s = timeout_s
         self.hard_timeout_s = timeout_s + max(1.0, 0.5 * timeout_s)
         try:
-            self._temp = tempfile.mkdtemp(prefix="simgen-sandbox-")
+            # Locked while this sandbox lives; a grader killed with -9 leaves its temp space to the next one.
+            self._temp, self._temp_lock = private_temp_dir("simgen-sandbox-")
         except OSError as error:
             raise SandboxError(f"cannot create the sandbox's temporary directory in {tempfile.gettempdir()}: "
                                f"{error.strerror or error}") from None
@@ -405,6 +413,7 @@ class Sandbox:
             worker.kill()
         self._workers, self._starting = [], []
         shutil.rmtree(self._temp, ignore_errors=True)
+        release(self._temp_lock)
 
     def __enter__(self) -> Sandbox:
         return self

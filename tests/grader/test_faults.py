@@ -265,3 +265,21 @@ def test_grading_works_when_the_cache_cannot_be_written(edge, tmp_path, monkeypa
             verdicts = {g.submission.who: g.verdict.status for g in grade_all(subs, {"edge": edge.path}, box)}
     assert verdicts == {"right": "pass", "cheat": "wrong"}
     assert "cannot cache a native copy" in caplog.text and "cannot cache the expected result" in caplog.text
+
+
+def test_a_killed_graders_temp_space_is_swept_by_the_next_one(dataset):
+    """The sandbox's temp space (spill, big results) of a grader killed with -9 is removed by the
+    next sandbox; one a live grader holds is never touched."""
+    import tempfile
+
+    code = ("import sys, time; from simgen.grader.sandbox import Sandbox; "
+            "box = Sandbox({'t': sys.argv[1]}, workers=1); print(box._temp, flush=True); time.sleep(600)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(dataset)], stdout=subprocess.PIPE, text=True)
+    dead_temp = Path(proc.stdout.readline().strip())
+    assert dead_temp.is_dir() and dead_temp.parent == Path(tempfile.gettempdir())
+    proc.kill()
+    proc.wait()
+    with Sandbox({"tiny": dataset}, workers=1) as live:
+        assert not dead_temp.exists()
+        with Sandbox({"tiny": dataset}, workers=1) as other:
+            assert Path(live._temp).is_dir() and Path(other._temp).is_dir()
