@@ -20,6 +20,35 @@ def cache_root() -> Path:
     return Path(os.environ.get("SIMGEN_CACHE") or Path.home() / ".cache" / "simgen")
 
 
+def temp_beside(path: Path) -> Path:
+    """Where to write `path` before it is renamed into place: a hidden name carrying this
+    process's id, so that a later writer can remove what a dead one left (see sweep_temps)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def sweep_temps(path: Path) -> None:
+    """Remove the half-written temporaries of `path` left by processes that are gone (killed
+    while writing); those of a live process are its own business."""
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            forget(tmp)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 # ---------------------------------------------------------------- sealed cache files
 # A cache entry (a file, or a directory of files) is trusted only with its seal: a sidecar
 # PATH.seal holding a BLAKE2b digest of its bytes and the stat (path, inode, size, ctime) of each

@@ -65,17 +65,18 @@ def claim_dead(paths: list[Path]) -> tuple[list[tuple[Path, int]], list[Path]]:
     return dead, live
 
 
-def private_temp_dir(prefix: str) -> tuple[str, int | None]:
-    """A new temporary directory, locked by this process, after removing the ones of dead
-    processes with the same prefix (a grader killed with -9 leaves its sandbox's temp space)."""
-    parent = Path(tempfile.gettempdir())
+def private_temp_dir(prefix: str, parent: Path | None = None) -> tuple[str, int | None]:
+    """A new temporary directory (in `parent`, default the system's), locked by this process,
+    after removing the ones of dead processes with the same prefix (a grader killed with -9
+    leaves its sandbox's temp space)."""
+    parent = Path(parent or tempfile.gettempdir())
     with contextlib.suppress(OSError):
         leftovers = [p for p in parent.glob(f"{prefix}*") if p.is_dir() and not p.is_symlink()]
         dead, _ = claim_dead(leftovers)
         for path, fd in dead:
             shutil.rmtree(path, ignore_errors=True)
             release(fd)
-    path = tempfile.mkdtemp(prefix=prefix)
+    path = tempfile.mkdtemp(prefix=prefix, dir=parent)
     fd = None
     with contextlib.suppress(OSError):
         fd = open_dir(path)

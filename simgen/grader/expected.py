@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from simgen.cache import cache_root, discard, forget, is_sealed, seal
+from simgen.cache import cache_root, discard, forget, is_sealed, seal, sweep_temps, temp_beside
+from simgen.locks import private_temp_dir, release
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
 from simgen.grader.sandbox import dataset_tables, files_fingerprint
@@ -47,7 +48,13 @@ def _trusted_connection(dataset: Path, spill: Path) -> duckdb.DuckDBPyConnection
 
 def compute(challenge: Challenge, dataset: Path) -> pa.Table:
     """Run the reference solution on the dataset (trusted SQL, a plain DuckDB connection)."""
-    spill = cache_root() / "spill" / uuid.uuid4().hex[:8]
+    spill_root = cache_root() / "spill"
+    spill = None
+    try:
+        spill_root.mkdir(parents=True, exist_ok=True)
+        spill, lock = private_temp_dir("compute-", parent=spill_root)  # swept by a later run if we are killed
+    except OSError:
+        spill, lock = spill_root / uuid.uuid4().hex[:8], None  # a cache we cannot write: DuckDB spills nowhere
     try:
         con = _trusted_connection(Path(dataset), spill)
         return con.sql(challenge.solution).to_arrow_table()
@@ -56,6 +63,7 @@ def compute(challenge: Challenge, dataset: Path) -> pa.Table:
         raise SandboxError(f"cannot compute the expected result of {challenge.id} on {dataset}: {reason}") from None
     finally:
         shutil.rmtree(spill, ignore_errors=True)
+        release(lock)
 
 
 def expected(challenge: Challenge, dataset: Path) -> pa.Table:
@@ -72,9 +80,10 @@ def expected(challenge: Challenge, dataset: Path) -> pa.Table:
             pass
     # Damaged, edited or never sealed: never compared against; recomputed and replaced below.
     table = compute(challenge, dataset)
-    tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+    tmp = temp_beside(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temps(path)
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
         os.replace(tmp, path)

@@ -103,15 +103,16 @@ def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path | None:
     read is an error either way."""
     import duckdb
 
-    from simgen.cache import cache_root, discard, forget, is_sealed, seal
+    from simgen.cache import cache_root, discard, forget, is_sealed, seal, sweep_temps, temp_beside
 
     path = cache_root() / "native" / f"{files_fingerprint(f for fs in tables.values() for f in fs)}.duckdb"
     if is_sealed(path):
         return path
     # Truncated, edited or never sealed: rebuilt and replaced atomically, never attached.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_BUILDS)}.tmp")
+    tmp = temp_beside(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temps(path)
         conn = duckdb.connect(str(tmp))
         try:
             for table, files in tables.items():
@@ -135,8 +136,6 @@ def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path | None:
         forget(tmp.with_name(tmp.name + ".wal"))
     return path
 
-
-_BUILDS = itertools.count()
 
 
 @dataclass(frozen=True)
