@@ -335,6 +335,11 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     if report is not None and report.suffix.lower() not in reports.FORMATS:
         raise click.BadParameter(f"{str(report)!r}: use a .json, .csv or .xml (JUnit) file name",
                                  param_hint="'--report'")
+    if report is not None:
+        try:
+            reports.check_writable(report)
+        except SimgenError as e:
+            _fail(e)
     subs = collect(folder)
     if not subs:
         raise click.UsageError(f"no submissions in {folder}: expected {folder}/<who>/<challenge_id>.sql")
@@ -357,7 +362,10 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     summary = reports.summary(results)
     _print_grade_summary(summary, seconds)
     if report is not None:
-        reports.write(report, results)
+        try:
+            reports.write(report, results)
+        except SimgenError as e:
+            _fail(e)
         click.echo(f"report: {report}")
     sys.exit(0 if all(g.verdict.status != "error" for g in results) else 2)
 

@@ -377,6 +377,14 @@ def test_grade_unknown_report_extension_is_a_usage_error(batch, data, tmp_path):
     assert not (tmp_path / "report.txt").exists()
 
 
+def test_a_report_that_cannot_be_written_is_refused_before_grading(batch, data, tmp_path):
+    (tmp_path / "afile").write_text("a file where the report's folder should be")
+    r = invoke("grade", batch, *data, "--report", tmp_path / "afile" / "r.json")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "cannot write the report" in r.output and "is a file, not" in r.output
+    assert "submissions" not in r.output  # refused before grading, not after a long batch
+
+
 def test_grade_of_an_empty_or_missing_folder_is_a_usage_error(tmp_path, data):
     (tmp_path / "empty").mkdir()
     r = invoke("grade", tmp_path / "empty", *data)

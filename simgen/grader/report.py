@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -96,7 +97,38 @@ def write(path: Path, graded: Sequence[Graded]) -> None:
     if ext not in FORMATS:
         raise UsageError(f"cannot write a report to {str(path)!r}: use a .json, .csv or .xml (JUnit) file name")
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write(tmp, ext, graded)
+        os.replace(tmp, path)
+    except OSError as error:
+        raise UsageError(f"cannot write the report {str(path)!r}: {_reason(path, error)}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def check_writable(path: Path) -> None:
+    """Fail before grading, not after, when the report cannot be written where asked."""
+    path = Path(path)
+    probe = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.probe")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"cannot write the report {str(path)!r}: {_reason(path, error)}") from None
+
+
+def _reason(path: Path, error: OSError) -> str:
+    """mkdir says "File exists" when a file stands where the report's folder should be."""
+    for parent in (path.parent, *path.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"{str(parent)!r} is a file, not a folder"
+    return error.strerror or str(error)
+
+
+def _write(tmp: Path, ext: str, graded: Sequence[Graded]) -> None:
     if ext == ".json":
         doc = {"summary": summary(graded), "results": [{**r, "details": g.verdict.details}
                                                        for r, g in zip(_rows(graded), graded)]}
@@ -113,4 +145,3 @@ def write(path: Path, graded: Sequence[Graded]) -> None:
         tree = _junit(graded)
         ET.indent(tree)
         tree.write(tmp, encoding="utf-8", xml_declaration=True)
-    os.replace(tmp, path)
