@@ -65,14 +65,21 @@ def claim_dead(paths: list[Path]) -> tuple[list[tuple[Path, int]], list[Path]]:
     return dead, live
 
 
+OWNER = ".simgen-owner"  # the owning process's id, inside a directory made by private_temp_dir
+
+
 def private_temp_dir(prefix: str, parent: Path | None = None) -> tuple[str, int | None]:
-    """A new temporary directory (in `parent`, default the system's), locked by this process,
-    after removing the ones of dead processes with the same prefix (a grader killed with -9
-    leaves its sandbox's temp space)."""
+    """A new temporary directory (in `parent`, default the system's), locked by this process and
+    naming it in a `.simgen-owner` file, after removing the ones of dead processes with the same
+    prefix (a grader killed with -9 leaves its sandbox's temp space).
+
+    A leftover is removed only if its lock can be taken *and* its owner file names a process
+    that is gone: a directory of another program, or of a version of simgen that did not lock
+    its directories, is never touched."""
     parent = Path(parent or tempfile.gettempdir())
     with contextlib.suppress(OSError):
         leftovers = [p for p in parent.glob(f"{prefix}*") if p.is_dir() and not p.is_symlink()]
-        dead, _ = claim_dead(leftovers)
+        dead, _ = claim_dead([p for p in leftovers if _owner_gone(p)])
         for path, fd in dead:
             shutil.rmtree(path, ignore_errors=True)
             release(fd)
@@ -81,4 +88,19 @@ def private_temp_dir(prefix: str, parent: Path | None = None) -> tuple[str, int 
     with contextlib.suppress(OSError):
         fd = open_dir(path)
         try_lock(fd)
+        (Path(path) / OWNER).write_text(f"{os.getpid()}\n")
     return path, fd
+
+
+def _owner_gone(path: Path) -> bool:
+    try:
+        pid = int((path / OWNER).read_text().strip())
+    except (OSError, ValueError):
+        return False  # not ours to judge
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False

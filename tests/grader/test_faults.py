@@ -279,7 +279,9 @@ def test_a_killed_graders_temp_space_is_swept_by_the_next_one(dataset):
     assert dead_temp.is_dir() and dead_temp.parent == Path(tempfile.gettempdir())
     proc.kill()
     proc.wait()
+    stranger = Path(tempfile.mkdtemp(prefix="simgen-sandbox-"))  # no owner file: another program's, or an old simgen's
     with Sandbox({"tiny": dataset}, workers=1) as live:
-        assert not dead_temp.exists()
+        assert not dead_temp.exists() and stranger.is_dir()
+        stranger.rmdir()
         with Sandbox({"tiny": dataset}, workers=1) as other:
             assert Path(live._temp).is_dir() and Path(other._temp).is_dir()
