@@ -316,7 +316,10 @@ def challenges_cmd() -> None:
     """List the challenge bank."""
     from . import challenges
 
-    bank = challenges.bank()
+    try:
+        bank = challenges.bank()
+    except SimgenError as e:
+        _fail(e)
     t = RichTable(title="simgen challenges")
     # An id is what a person types next: never cut or folded, whatever the width; the rest folds.
     t.add_column("id", no_wrap=True, min_width=max((len(cid) for cid in bank), default=2))
