@@ -101,6 +101,8 @@ def test_check_on_a_directory_says_so(tmp_path, data):
     assert r.exit_code == 2
     text = " ".join(r.output.split())
     assert "is a directory" in text and "simgen grade" in text and "no such" not in text
+    r = invoke("check", tmp_path, *data)  # no --challenge: still about the directory
+    assert r.exit_code == 2 and "is a directory" in r.output and "unknown challenge" not in r.output
 
 
 def test_row_counts_are_formatted_alike():

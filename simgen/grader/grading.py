@@ -305,11 +305,11 @@ def check(challenge: str, *, path: Path | None = None, text: str | None = None, 
     `simgen.check` grade through."""
     sub = Submission("you", challenge, path=path, text=text, dialect=dialect)
     try:
+        if text is None:  # first: `simgen check DIR` is about the directory, not a challenge named DIR
+            _check_file(Path(path))
         if dialect:
             sub.dialect = normalize_dialect(dialect)
         challenges.get(challenge)
-        if text is None:
-            _check_file(Path(path))
         datasets = resolve_datasets(data)
         with workers(datasets, 1, timeout_s, memory) as (preparer, box):
             (graded,) = list(grade_all([sub], datasets, box, preparer=preparer))
