@@ -86,7 +86,7 @@ def instrumented_cli(phases_path: Path, argv: list[str]) -> None:
     grading.expected = timed("expected", grading.expected)
     grading.compare = timed("compare", grading.compare)
     grading.grade_all = timed("grade_all", grading.grade_all)
-    grader.Sandbox = TimedSandbox  # what the CLI's _sandbox() imports when it runs
+    grading.Sandbox = TimedSandbox  # what grading.workers() starts for check and grade
     spent["imports"] = time.perf_counter() - _BOOT
     try:
         cli.main(argv, prog_name="simgen")

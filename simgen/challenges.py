@@ -7,13 +7,26 @@
     expected/<id>/grading.toml       ordered or not, tolerances, the truth.json key it must agree with
 
 Only the grader reads expected/; submissions never see it (the sandbox reads dataset views only).
+
+In a checkout both folders are at the project root; an installed wheel carries them inside the
+package, as simgen/pack/challenges and simgen/pack/expected (copied there when the wheel is built,
+see setup.py). `bank_root` finds whichever is there.
+
+The module is also callable, so that `simgen.challenges()` (the Python API) and
+`from simgen import challenges` (this module) are the same object:
+
+>>> import simgen
+>>> [ch.id for ch in simgen.challenges()][:2]
+['cluster_experiment', 'cohort_retention']
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import sys
 import tomllib
+import types
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,10 +38,21 @@ class UnknownChallenge(SimgenError):
     exit_code = 2
 
 
+class MissingBank(SimgenError):
+    """The challenge pack is not where it should be (a broken install)."""
+
+
+PACKED = Path(__file__).resolve().parent / "pack"  # in an installed wheel
+CHECKOUT = Path(__file__).resolve().parents[1]  # the project root of a checkout (or an editable install)
+
+
 def bank_root() -> Path:
-    """The folder holding challenges/ and expected/ (the project root, or $SIMGEN_BANK)."""
+    """The folder holding challenges/ and expected/: $SIMGEN_BANK if set, else the copy inside
+    the installed package, else the checkout's project root."""
     env = os.environ.get("SIMGEN_BANK")
-    return Path(env) if env else Path(__file__).resolve().parents[1]
+    if env:
+        return Path(env)
+    return PACKED if (PACKED / "challenges").is_dir() else CHECKOUT
 
 
 @dataclass(frozen=True)
@@ -82,9 +106,24 @@ def _load(root: Path, cid: str) -> Challenge:
 
 @cache
 def bank(root: Path | None = None) -> dict[str, Challenge]:
+    """Every challenge by id, sorted by id; MissingBank if there is no challenge pack."""
     root = root or bank_root()
-    ids = sorted(p.name for p in (root / "challenges").iterdir() if (p / "challenge.toml").is_file())
+    folder = root / "challenges"
+    if not folder.is_dir():
+        raise MissingBank(f"no challenge pack in {folder}: reinstall simgen, or set SIMGEN_BANK to a folder "
+                          "holding challenges/ and expected/")
+    ids = sorted(p.name for p in folder.iterdir() if (p / "challenge.toml").is_file())
     return {cid: _load(root, cid) for cid in ids}
+
+
+def all_challenges() -> list[Challenge]:
+    """The challenge bank as a list, sorted by id: what `simgen.challenges()` returns.
+
+    >>> ch = all_challenges()[0]  # doctest: +SKIP
+    >>> ch.id, ch.difficulty, ch.column_names  # doctest: +SKIP
+    ('cluster_experiment', 'hard', ['treatment_mean', 'control_mean', 'effect'])
+    """
+    return list(bank().values())
 
 
 def get(cid: str) -> Challenge:
@@ -94,3 +133,15 @@ def get(cid: str) -> Challenge:
         hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
         raise UnknownChallenge(f"unknown challenge {cid!r}{hint}")
     return known[cid]
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: `simgen.challenges()` lists the bank (see the module docstring).
+    A plain function of that name in simgen/__init__.py would be replaced by this module the
+    moment anything imports it."""
+
+    def __call__(self) -> list[Challenge]:
+        return all_challenges()
+
+
+sys.modules[__name__].__class__ = _CallableModule

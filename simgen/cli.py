@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from .errors import SimgenError
-from .profile import MIN_USERS, PROFILES
+from .profile import PROFILES, default_out, parse_users
 
 if TYPE_CHECKING:
     from .engine import Config
@@ -29,44 +28,25 @@ if TYPE_CHECKING:
 # The engine (numpy, pyarrow, the simulator) and the grader (sqlglot, DuckDB) are imported by the
 # commands that use them: `simgen check` should not pay for loading the simulator, nor the reverse.
 
-_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9}
-_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMbB]?)\s*$")
-
-
 class UserCount(click.ParamType):
     """Member counts: 100000, 10k, 2.5M, 1B."""
 
     name = "count"
 
     def convert(self, value, param, ctx) -> int:
-        if isinstance(value, int):
-            n = value
-        else:
-            m = _COUNT.match(str(value).replace("_", ""))
-            if not m:
-                self.fail(f"{value!r} is not a member count; use a whole number or a k/M/B suffix, "
-                          "e.g. 100000, 10k, 2.5M, 1B", param, ctx)
-            scaled = float(m.group(1)) * _SUFFIX[m.group(2).lower()]
-            if scaled != int(scaled):
-                self.fail(f"{value!r} is not a whole number of members", param, ctx)
-            n = int(scaled)
-        if n < MIN_USERS:
-            self.fail(f"{value!r} is too few members; the smallest dataset has {MIN_USERS}", param, ctx)
-        if n > 2**31 - 1:
-            self.fail(f"{value!r} is too many members; the largest dataset has {2**31 - 1:,}", param, ctx)
-        return n
+        try:
+            return parse_users(value)
+        except SimgenError as e:
+            self.fail(str(e), param, ctx)
 
 
-def _label(n: int) -> str:
-    for suffix, k in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
-        if n % k == 0:
-            return f"{n // k}{suffix}"
-    return str(n)
+def _fail(err: SimgenError, exit_code: int | None = None) -> None:
+    """One line on stderr: never wrapped mid-path when piped, never read as markup (a path may
+    hold `[/x]`)."""
+    from rich.text import Text
 
-
-def _fail(err: SimgenError) -> None:
-    Console(stderr=True).print(f"[bold red]Error:[/] {err}", highlight=False)
-    sys.exit(err.exit_code)
+    Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(err)), highlight=False)
+    sys.exit(err.exit_code if exit_code is None else exit_code)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,7 +74,7 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
         return
     prof = PROFILES[profile]
     users = users or prof.default_users
-    out = out or Path("data") / f"{profile}-{_label(users)}-s{seed}"
+    out = out or default_out(profile, users, seed)
     from . import interrupt
     from .engine import Config
 
@@ -202,41 +182,6 @@ def summary_cmd(dataset: Path) -> None:
 
 
 # ---------------------------------------------------------------- the challenge bank and the grader
-DEFAULT_DATASETS = {"main": Path("data/default"), "edge": Path("data/edge")}
-
-
-def _datasets(given: tuple[Path, ...]) -> dict[str, Path]:
-    """--data DIR (repeatable) or, by default, the main and edge datasets of `make run`."""
-    if given:
-        names = [p.name or str(p) for p in given]
-        if len(set(names)) < len(names):
-            names = [str(p) for p in given]
-        found = dict(zip(names, given))
-    else:
-        found = {k: v for k, v in DEFAULT_DATASETS.items() if (v / "manifest.json").is_file()}
-        if not found:
-            raise click.UsageError("no dataset found in data/default or data/edge: run `make run`, or pass --data DIR")
-    for name, path in found.items():
-        if not (Path(path) / "manifest.json").is_file():
-            raise click.BadParameter(f"{str(path)!r} is not a simgen dataset (no manifest.json)", param_hint="'--data'")
-    return found
-
-
-def _sandbox(datasets: dict[str, Path], jobs: int, timeout: float, memory: str):
-    from .grader import Sandbox
-
-    # Workers start in the background; the first query waits for them, so their start overlaps
-    # reading and preparing the submissions.
-    return Sandbox(datasets, timeout_s=timeout, memory_limit=memory, workers=jobs, wait=False)
-
-
-def _preparer(jobs: int):
-    """Preparing workers, started before the sandbox's so both start at once (in the background)."""
-    from .grader.preparer import Preparer
-
-    return Preparer(workers=max(1, jobs // 2))
-
-
 _data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                             help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
 _timeout_option = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
@@ -273,32 +218,11 @@ _memory_option = click.option(
 @_memory_option
 def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory) -> None:
     """Grade one submission: exit 0 pass, 1 wrong, 2 cannot grade."""
-    from . import challenges
-    from .grader.dialects import normalize_dialect
+    from .grader.grading import check
 
-    cid = challenge_id or file.stem
-    try:
-        if dialect:
-            dialect = normalize_dialect(dialect)
-        challenges.get(cid)
-        if not file.is_file():
-            raise _NoFile(f"no such submission file: {file}")
-        datasets = _datasets(data)
-        with _preparer(1) as preparer, _sandbox(datasets, 1, timeout, memory) as box:
-            from .grader.grading import Submission, grade_all  # loads while the workers start
-
-            (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box,
-                                       preparer=preparer))
-        verdict = graded.verdict
-    except SimgenError as e:
-        from .grader.verdict import Verdict
-
-        verdict = Verdict.from_error(cid, e)
-    except Exception as e:  # noqa: BLE001 - a bug in simgen: still a verdict a person can read, exit 2
-        from .grader.errors import InternalError
-        from .grader.verdict import Verdict
-
-        verdict = Verdict.from_error(cid, InternalError(f"the grader failed ({type(e).__name__}: {e})"))
+    graded = check(challenge_id or file.stem, path=file, dialect=dialect, data=data, timeout_s=timeout,
+                   memory=memory)
+    verdict = graded.verdict
     if as_json:
         click.echo(verdict.to_json())
     else:
@@ -306,16 +230,12 @@ def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory)
     sys.exit(verdict.exit_code)
 
 
-class _NoFile(SimgenError):
-    pass
-
-
 def _print_verdict(verdict) -> None:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     style = {"pass": "bold green", "wrong": "bold red", "error": "bold yellow"}[verdict.status]
     label = {"pass": "PASS", "wrong": "WRONG", "error": "CANNOT GRADE"}[verdict.status]
-    console.print(f"[{style}]{label}[/] {verdict.challenge}: ", end="")
-    console.print(verdict.message, markup=False)
+    console.print(f"[{style}]{label}[/] ", end="")
+    console.print(f"{verdict.challenge}: {verdict.message}", markup=False)
 
 
 @main.command("grade")
@@ -330,7 +250,7 @@ def _print_verdict(verdict) -> None:
 def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     """Grade FOLDER/<who>/<challenge_id>.sql: exit 0 when every submission could be graded."""
     from .grader import report as reports
-    from .grader.grading import collect, grade_all
+    from .grader.grading import collect, grade_all, resolve_datasets, workers
 
     if report is not None and report.suffix.lower() not in reports.FORMATS:
         raise click.BadParameter(f"{str(report)!r}: use a .json, .csv or .xml (JUnit) file name",
@@ -343,12 +263,16 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     subs = collect(folder)
     if not subs:
         raise click.UsageError(f"no submissions in {folder}: expected {folder}/<who>/<challenge_id>.sql")
-    datasets = _datasets(data)
+    try:
+        datasets = resolve_datasets(data)
+    except SimgenError as e:
+        _fail(e, exit_code=2)
     console = Console(stderr=True)
     results = []
     t0 = time.perf_counter()
+    interrupted = False
     try:
-        with _preparer(jobs) as preparer, _sandbox(datasets, jobs, timeout, memory) as box:
+        with workers(datasets, jobs, timeout, memory) as (preparer, box):
             with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           TimeRemainingColumn(), console=console, transient=True,
                           disable=not console.is_terminal) as bar:
@@ -357,16 +281,23 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
                     results.append(g)
     except SimgenError as e:
         _fail(e)
+    except KeyboardInterrupt:  # keep what was graded: a report marked incomplete, exit 130
+        interrupted = True
     results.sort(key=lambda g: (g.submission.who, g.submission.challenge))  # the same order on every run
     seconds = time.perf_counter() - t0
     summary = reports.summary(results)
     _print_grade_summary(summary, seconds)
     if report is not None:
         try:
-            reports.write(report, results)
+            reports.write(report, results, total=len(subs))
         except SimgenError as e:
             _fail(e)
-        click.echo(f"report: {report}")
+        click.echo(f"report: {report}{' (incomplete)' if interrupted else ''}")
+    if interrupted:
+        Console(stderr=True, soft_wrap=True).print(
+            f"interrupted: {len(results):,} of {len(subs):,} submissions graded"
+            f"{'; the report says which' if report is not None else ''}", markup=False, highlight=False)
+        sys.exit(130)
     sys.exit(0 if all(g.verdict.status != "error" for g in results) else 2)
 
 
@@ -375,7 +306,10 @@ def _print_grade_summary(summary: dict, seconds: float) -> None:
     t = RichTable(title=f"{summary['submissions']:,} submissions, {summary['distinct_queries']:,} distinct queries, "
                         f"{seconds:.1f} s")
     for col in ("challenge", "submissions", "passed", "wrong", "cannot grade", "pass rate"):
-        t.add_column(col, justify="left" if col == "challenge" else "right")
+        if col == "challenge":  # an id is never cut or folded, whatever the width
+            t.add_column(col, no_wrap=True, min_width=max((len(c) for c in summary["challenges"]), default=9))
+        else:
+            t.add_column(col, justify="right")
     for cid, c in summary["challenges"].items():
         t.add_row(cid, f"{c['submissions']:,}", f"{c['passed']:,}", f"{c['wrong']:,}", f"{c['error']:,}",
                   f"{c['pass_rate']:.1%}")
@@ -390,10 +324,16 @@ def challenges_cmd() -> None:
     """List the challenge bank."""
     from . import challenges
 
+    try:
+        bank = challenges.bank()
+    except SimgenError as e:
+        _fail(e)
     t = RichTable(title="simgen challenges")
-    for col in ("id", "title", "difficulty", "tables", "tags"):
-        t.add_column(col)
-    for ch in challenges.bank().values():
+    # An id is what a person types next: never cut or folded, whatever the width; the rest folds.
+    t.add_column("id", no_wrap=True, min_width=max((len(cid) for cid in bank), default=2))
+    for col in ("title", "difficulty", "tables", "tags"):
+        t.add_column(col, overflow="fold")
+    for ch in bank.values():
         t.add_row(ch.id, ch.title, ch.difficulty, ", ".join(ch.tables), ", ".join(ch.tags))
     Console().print(t)
 

@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import UsageError
 
 MIN_USERS = 100  # the smallest dataset: John's planted neighbourhood and a few communities
 
@@ -72,3 +76,49 @@ EDGE = Profile(
 )
 
 PROFILES = {p.name: p for p in (DEFAULT, EDGE)}
+
+
+# ---------------------------------------------------------------- member counts and default names
+_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9}
+_COUNT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMbB]?)\s*$")
+MAX_USERS = 2**31 - 1
+
+
+def parse_users(value: int | str) -> int:
+    """A member count from a whole number or a k/M/B suffix; UsageError (one sentence) otherwise.
+
+    >>> parse_users("10k"), parse_users("2.5M"), parse_users(6000)
+    (10000, 2500000, 6000)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise UsageError(f"{value!r} is not a member count; use a whole number or a k/M/B suffix, "
+                         "e.g. 100000, 10k, 2.5M, 1B")
+    if isinstance(value, int):
+        n = value
+    else:
+        m = _COUNT.match(value.replace("_", ""))
+        if not m:
+            raise UsageError(f"{value!r} is not a member count; use a whole number or a k/M/B suffix, "
+                             "e.g. 100000, 10k, 2.5M, 1B")
+        scaled = float(m.group(1)) * _SUFFIX[m.group(2).lower()]
+        if scaled != int(scaled):
+            raise UsageError(f"{value!r} is not a whole number of members")
+        n = int(scaled)
+    if n < MIN_USERS:
+        raise UsageError(f"{value!r} is too few members; the smallest dataset has {MIN_USERS}")
+    if n > MAX_USERS:
+        raise UsageError(f"{value!r} is too many members; the largest dataset has {MAX_USERS:,}")
+    return n
+
+
+def users_label(n: int) -> str:
+    """10000 -> '10k', 2500000 -> '2500k', 1234 -> '1234'."""
+    for suffix, k in (("B", 10**9), ("M", 10**6), ("k", 10**3)):
+        if n % k == 0:
+            return f"{n // k}{suffix}"
+    return str(n)
+
+
+def default_out(profile: str, users: int, seed: int) -> Path:
+    """Where a dataset goes when no folder is given: data/<profile>-<users>-s<seed>."""
+    return Path("data") / f"{profile}-{users_label(users)}-s{seed}"

@@ -262,7 +262,7 @@ def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, s
         if first is None:
             return Diff(True, "ok", f"ok: {pluralize(base['expected_rows'], 'row')} as expected (numbers within tolerance)", **details)
         return Diff(False, "wrong_order",
-                    f"the rows are right but in the wrong order: row {first['row']} is "
+                    f"the rows are right but in the wrong order: row {first['row']:,} is "
                     f"{format_row(first['actual'])}, expected {format_row(first['expected'])}", **details)
     return Diff(False, *_describe(missing, extra, missing_examples, extra_examples, base), **details)
 
@@ -324,7 +324,7 @@ def _describe(missing: int, extra: int, missing_examples: list, extra_examples: 
     def examples(rows: list) -> str:
         return "; ".join(format_row(r) for r in rows)
 
-    counts = f"(expected {pluralize(base['expected_rows'], 'row')}, got {base['actual_rows']})"
+    counts = f"(expected {pluralize(base['expected_rows'], 'row')}, got {base['actual_rows']:,})"
     if extra == 0:
         return "missing_rows", f"missing {pluralize(missing, 'row')} {counts}, e.g. {examples(missing_examples)}"
     if missing == 0:

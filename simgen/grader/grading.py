@@ -12,19 +12,22 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from simgen import challenges
-from simgen.errors import SimgenError
+from simgen.errors import SimgenError, UsageError
 from simgen.grader.compare import compare
+from simgen.grader.dialects import header_dialect, normalize_dialect
 from simgen.grader.expected import expected
 from simgen.grader.errors import InternalError, SandboxError, SubmissionError
 from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
 from simgen.grader.submission import Prepared, read_submission
 from simgen.grader.verdict import Verdict, combine
+from simgen.verify import load_manifest
 
 
 @dataclass
@@ -54,20 +57,35 @@ class _Group:
     verdict: Verdict | None = None
 
 
-def _prepare(sub: Submission, preparer: Preparer) -> tuple[Submission, object, Prepared | None]:
-    """(sub, challenge, prepared), or (sub, the error, None): never raises, so no submission is
-    lost to an exception on the way."""
+def declared_dialect(explicit: str | None, text: str | None) -> str | None:
+    """The dialect a submission asks for (the argument, else its `-- dialect:` header), found
+    without preparing it, so a refused submission's report row still names it. A name that is
+    not a known dialect is returned as written."""
+    named = explicit or (header_dialect(text) if text else None)
+    if not named:
+        return None
+    try:
+        return normalize_dialect(named)
+    except SimgenError:
+        return named
+
+
+def _prepare(sub: Submission, preparer: Preparer) -> tuple[Submission, object, Prepared | None, str | None]:
+    """(sub, challenge, prepared, dialect), or (sub, the error, None, declared dialect): never
+    raises, so no submission is lost to an exception on the way."""
+    text = None
     try:
         ch = challenges.get(sub.challenge)
         if sub.refused:
             raise SubmissionError(sub.refused)
         text = sub.text if sub.text is not None else read_submission(sub.path)
-        return sub, ch, preparer.prepare(text, sub.dialect)
+        prepared = preparer.prepare(text, sub.dialect)
+        return sub, ch, prepared, prepared.dialect
     except SimgenError as error:
-        return sub, error, None
+        return sub, error, None, declared_dialect(sub.dialect, text)
     except Exception as error:  # noqa: BLE001 - a grader bug costs this submission, not the batch
         return sub, InternalError(f"the grader failed while reading this submission ({type(error).__name__}: "
-                                  f"{error})"), None
+                                  f"{error})"), None, declared_dialect(sub.dialect, text)
 
 
 def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path) -> Verdict:
@@ -156,9 +174,9 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
             if item is done:
                 running -= 1
                 continue
-            sub, ch, prep = item
+            sub, ch, prep, dialect = item
             if prep is None:  # ch is the error
-                ready.append(Graded(sub, Verdict.from_error(sub.challenge, ch)))
+                ready.append(Graded(sub, Verdict.from_error(sub.challenge, ch), dialect))
                 continue
             key = (ch.id, prep.key)
             group = groups.get(key)
@@ -230,3 +248,82 @@ def collect(folder: Path) -> list[Submission]:
             sub.refused = f"{path} is a link to a file outside {folder}; links out of the submissions folder are not read"
         subs.append(sub)
     return subs
+
+
+# ---------------------------------------------------------------- one submission (`simgen check`, simgen.check)
+DEFAULT_DATASETS = {"main": Path("data/default"), "edge": Path("data/edge")}
+
+
+class NoDataset(UsageError):
+    """No dataset was given and none of the default ones (data/default, data/edge) exists."""
+
+
+def resolve_datasets(data: Path | str | Sequence[Path | str] | None = None) -> dict[str, Path]:
+    """The datasets to grade on, by name: the ones given (a path or several), or by default the
+    main and edge datasets of `make run` (data/default and data/edge, where present).
+
+    Each must be a simgen dataset: its manifest is read and checked (simgen.verify.load_manifest),
+    so a wrong folder is a DatasetError naming it, before any worker starts.
+
+    >>> resolve_datasets(["data/default", "data/edge"])  # doctest: +SKIP
+    {'default': PosixPath('data/default'), 'edge': PosixPath('data/edge')}
+    """
+    if isinstance(data, (str, Path)):
+        data = [data]
+    given = [Path(p) for p in data or ()]
+    if given:
+        names = [p.name or str(p) for p in given]
+        if len(set(names)) < len(names):
+            names = [str(p) for p in given]
+        found = dict(zip(names, given))
+    else:
+        found = {k: v for k, v in DEFAULT_DATASETS.items() if (v / "manifest.json").is_file()}
+        if not found:
+            raise NoDataset("no dataset found in data/default or data/edge: run `make run`, "
+                            "or give one (--data DIR, or data=... in Python)")
+    for path in found.values():
+        load_manifest(path)
+    return found
+
+
+@contextmanager
+def workers(datasets: Mapping[str, Path], jobs: int = 1, timeout_s: float = 30.0,
+            memory: str = "auto") -> Iterator[tuple[Preparer, Sandbox]]:
+    """The preparing workers and the sandbox, started together (in the background): the first
+    query waits for them, so their start overlaps reading and preparing the submissions."""
+    with Preparer(workers=max(1, jobs // 2)) as preparer, \
+            Sandbox(datasets, timeout_s=timeout_s, memory_limit=memory, workers=jobs, wait=False) as box:
+        yield preparer, box
+
+
+def check(challenge: str, *, path: Path | None = None, text: str | None = None, dialect: str | None = None,
+          data: Path | str | Sequence[Path | str] | None = None, timeout_s: float = 30.0,
+          memory: str = "auto") -> Graded:
+    """Grade one submission (a file or its text) on every dataset; never raises for anything a
+    person can get wrong (an unknown challenge or dialect, no dataset, a missing file, a bad
+    query): that is a "cannot grade" verdict with a message. The one place `simgen check` and
+    `simgen.check` grade through."""
+    sub = Submission("you", challenge, path=path, text=text, dialect=dialect)
+    try:
+        if text is None:  # first: `simgen check DIR` is about the directory, not a challenge named DIR
+            _check_file(Path(path))
+        if dialect:
+            sub.dialect = normalize_dialect(dialect)
+        challenges.get(challenge)
+        datasets = resolve_datasets(data)
+        with workers(datasets, 1, timeout_s, memory) as (preparer, box):
+            (graded,) = list(grade_all([sub], datasets, box, preparer=preparer))
+        return graded
+    except SimgenError as error:
+        return Graded(sub, Verdict.from_error(challenge, error), declared_dialect(dialect, text))
+    except Exception as error:  # noqa: BLE001 - a bug in simgen: still a verdict a person can read
+        return Graded(sub, Verdict.from_error(challenge, InternalError(
+            f"the grader failed ({type(error).__name__}: {error})")), declared_dialect(dialect, text))
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise SubmissionError(f"{path} is a directory: give one .sql file, e.g. {path}/<challenge_id>.sql "
+                              f"(to grade a folder of submissions, use `simgen grade {path}`)")
+    if not path.is_file():
+        raise SubmissionError(f"no such submission file: {path}")

@@ -45,7 +45,9 @@ def failure_kind(g: Graded) -> str:
     return d.get("kind") or g.verdict.status
 
 
-def summary(graded: Sequence[Graded]) -> dict:
+def summary(graded: Sequence[Graded], total: int | None = None) -> dict:
+    """Counts per challenge and failure kind. `total`: the submissions there were to grade; when
+    more than were graded (an interrupted run), the summary says it is incomplete."""
     per: dict[str, Counter] = defaultdict(Counter)
     kinds: Counter = Counter()
     for g in graded:
@@ -61,6 +63,8 @@ def summary(graded: Sequence[Graded]) -> dict:
         "submissions": len(graded), "passed": sum(g.verdict.passed for g in graded),
         "distinct_queries": len({(g.submission.challenge, g.key) for g in graded if g.key}), "challenges": challenges,
         "failure_kinds": dict(kinds.most_common()),
+        "complete": total is None or len(graded) >= total,
+        "ungraded": max(0, (total or 0) - len(graded)),
     }
 
 
@@ -71,8 +75,11 @@ def _rows(graded: Sequence[Graded]) -> list[dict]:
              "message": _text(g.verdict.message)} for g in graded]
 
 
-def _junit(graded: Sequence[Graded]) -> ET.ElementTree:
+def _junit(graded: Sequence[Graded], total: int | None = None) -> ET.ElementTree:
     suites = ET.Element("testsuites", name="simgen", tests=str(len(graded)))
+    if total is not None and total > len(graded):  # interrupted: say so where a CI viewer shows it
+        ET.SubElement(suites, "testsuite", name="simgen: incomplete run", tests="0",
+                      skipped=str(total - len(graded)))
     by_challenge: dict[str, list[Graded]] = defaultdict(list)
     for g in graded:
         by_challenge[g.submission.challenge].append(g)
@@ -90,8 +97,10 @@ def _junit(graded: Sequence[Graded]) -> ET.ElementTree:
     return ET.ElementTree(suites)
 
 
-def write(path: Path, graded: Sequence[Graded]) -> None:
-    """Write the report atomically (a temporary file renamed into place)."""
+def write(path: Path, graded: Sequence[Graded], total: int | None = None) -> None:
+    """Write the report atomically (a temporary file renamed into place). `total` is the number of
+    submissions there were: when fewer were graded (Ctrl-C), the JSON summary has
+    "complete": false and the JUnit file an "incomplete run" suite (a CSV holds only the rows)."""
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in FORMATS:
@@ -99,7 +108,7 @@ def write(path: Path, graded: Sequence[Graded]) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write(tmp, ext, graded)
+        _write(tmp, ext, graded, total)
         os.replace(tmp, path)
     except OSError as error:
         raise UsageError(f"cannot write the report {str(path)!r}: {_reason(path, error)}") from None
@@ -128,10 +137,10 @@ def _reason(path: Path, error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _write(tmp: Path, ext: str, graded: Sequence[Graded]) -> None:
+def _write(tmp: Path, ext: str, graded: Sequence[Graded], total: int | None) -> None:
     if ext == ".json":
-        doc = {"summary": summary(graded), "results": [{**r, "details": g.verdict.details}
-                                                       for r, g in zip(_rows(graded), graded)]}
+        doc = {"summary": summary(graded, total),
+               "results": [{**r, "details": g.verdict.details} for r, g in zip(_rows(graded), graded)]}
         # backslashreplace: a stray surrogate left in the details is written as a JSON \u escape
         tmp.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8",
                        errors="backslashreplace")
@@ -142,6 +151,6 @@ def _write(tmp: Path, ext: str, graded: Sequence[Graded]) -> None:
             w.writeheader()
             w.writerows(rows)
     else:
-        tree = _junit(graded)
+        tree = _junit(graded, total)
         ET.indent(tree)
         tree.write(tmp, encoding="utf-8", xml_declaration=True)

@@ -38,6 +38,28 @@ class Verdict:
     def exit_code(self) -> int:
         return EXIT_CODES[self.status]
 
+    @property
+    def kind(self) -> str:
+        """One short word: "ok" for a pass, the diff's kind for a wrong result (missing_rows,
+        wrong_values...), the error's for "cannot grade" (parse, forbidden, unknown_challenge...)."""
+        return self.details.get("kind") or ("ok" if self.passed else self.status)
+
+    @property
+    def diff(self) -> dict | None:
+        """The difference as data, for a wrong result: expected and actual row counts, the column
+        names, examples of missing and unexpected rows (lists in column order), and for an ordered
+        challenge the first row that differs; None for a pass or an error.
+
+        >>> v = simgen.check("SELECT 1 AS salary", "second_highest_salary")  # doctest: +SKIP
+        >>> v.diff["columns"], v.diff["missing_examples"], v.diff["extra_examples"]  # doctest: +SKIP
+        (['salary'], [[...]], [[1]])
+        """
+        if self.status != "wrong":
+            return None
+        keys = ("kind", "dataset", "expected_rows", "actual_rows", "missing", "extra", "columns",
+                "missing_examples", "extra_examples", "first_difference")
+        return {k: self.details[k] for k in keys if k in self.details}
+
     def to_dict(self) -> dict:
         return {"challenge": self.challenge, "passed": self.passed, "status": self.status,
                 "message": self.message, "details": self.details}
@@ -58,7 +80,7 @@ class Verdict:
     def from_error(cls, challenge: str, error: SimgenError, dataset: str | None = None) -> Verdict:
         """Any SimgenError (GradeError, unknown challenge, usage...) means: cannot grade."""
         to_dict = getattr(error, "to_dict", None)
-        details = to_dict() if callable(to_dict) else {"kind": type(error).__name__, "message": str(error)}
+        details = to_dict() if callable(to_dict) else {"kind": error.kind, "message": str(error)}
         if dataset is not None:
             details["dataset"] = dataset
         return cls(challenge, False, "error", str(error), details)
