@@ -33,6 +33,8 @@ from sqlglot.tokens import TokenType
 from simgen.errors import UsageError
 from simgen.grader import fixups, gate
 from simgen.grader.dialects import DIALECTS, resolve_dialect
+from simgen.grader.dialects import spec as dialect_spec
+from simgen.grader.dialects.base import DialectSpec
 from simgen.grader.errors import LimitError, ParseError, QueryError, SubmissionError, UnsupportedError
 
 MAX_BYTES = 64 * 1024  # a long interview answer is ~3 KB
@@ -40,8 +42,8 @@ MAX_TOKENS = 10_000
 MAX_PAREN_DEPTH = 64  # bounds the parser's recursion before it starts
 MAX_TREE_DEPTH = 200  # bounds the optimizer's and generator's recursion (DuckDB's own cap is 1000)
 
-# Case-insensitive default collations: MySQL utf8mb4_0900_ai_ci, SQL Server *_CI_AS.
-COLLATIONS = {"mysql": "nocase.noaccent", "tsql": "nocase"}
+# Case-insensitive default collations (MySQL utf8mb4_0900_ai_ci, SQL Server *_CI_AS), per dialect.
+COLLATIONS = {name: s.collation for name in DIALECTS if (s := dialect_spec(name)).collation}
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _REQUIRED = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
@@ -188,31 +190,40 @@ def _token_key(tokens: list) -> tuple:
 
 
 def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
-    """The whole pipeline for one text and its tokens; `prepare` caches the outcome."""
-    read = DIALECTS[dialect]
-    if dialect == "tsql":
-        rewritten = _tsql_real_as_float24(text, tokens)
+    """The whole pipeline for one text and its tokens; `prepare` caches the outcome.
+
+    A fixed sequence of stages, each asking the dialect's spec (simgen/grader/dialects/<name>.py):
+    text rewrites, parse, idiom rewrites, gate, names, structural rewrites, qualify and type,
+    typed rewrites and refusals, DuckDB SQL, gate again.
+    """
+    spec = dialect_spec(dialect)
+    read = spec.sqlglot
+    for rule in spec.text_rewrites:
+        rewritten = rule(text, tokens)
         if rewritten != text:
             text, tokens = rewritten, _tokenize(rewritten, read)
     tree = _parse(text, read, tokens)
     tables = {name.lower() for name, _ in frozen}
     tree = fixups.drop_harmless_hints(tree)
+    for tree_rule in spec.tree_rewrites:
+        tree = tree_rule(tree)
     gate.check_tree(tree, tables, dialect)
     _check_depth(tree)
-    if dialect in ("postgres", "snowflake"):
+    if spec.to_char:
         _remember_to_char_formats(tree, tokens, read)
+    tree = resolve_names(tree, spec)
     tree = _strip_table_qualifiers(tree, tables)
-    tree = fixups.before_qualify(tree, dialect)
+    tree = fixups.before_qualify(tree, spec)
     mapping = _mapping_schema(read, frozen)
     try:
         tree = qualify(tree, schema=mapping, dialect=read, validate_qualify_columns=True,
                        quote_identifiers=True, identify=True)
         tree = annotate_types(tree, schema=mapping, dialect=read)
     except OptimizeError as error:
-        raise QueryError(_clean(str(error))) from None
+        raise QueryError(_name_hint(_clean(str(error)), spec)) from None
     except SqlglotError as error:
         raise UnsupportedError(_clean(str(error)), dialect) from None
-    tree = fixups.after_annotate(tree, dialect)
+    tree = fixups.after_annotate(tree, spec)
     columns = tuple(tree.named_selects) if isinstance(tree, exp.Query) else ()
     try:
         # copy=False: the tree is ours and done with; the generator's defensive deep copy was
@@ -221,7 +232,39 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
     except SqlglotUnsupported as error:
         raise UnsupportedError(_clean(str(error)), dialect) from None
     gate.check_duckdb(sql, tables, dialect)
-    return Prepared(sql=sql, dialect=dialect, columns=columns, collation=COLLATIONS.get(dialect), source=text)
+    return Prepared(sql=sql, dialect=dialect, columns=columns, collation=spec.collation, source=text)
+
+
+def resolve_names(tree: exp.Expression, spec: DialectSpec) -> exp.Expression:
+    """Names resolve as the source database resolves them, before sqlglot qualifies them.
+
+    "insensitive" dialects (MySQL, T-SQL, BigQuery, Spark, SQLite, Trino...): `Salary`, `SALARY`
+    and a quoted `"Salary"` all name `salary`, so every identifier is folded to lower case and
+    quoted. "lower" (PostgreSQL) and "upper" (Snowflake, Oracle) dialects keep quoted names exact
+    and fold unquoted ones; sqlglot's qualify does that fold with the schema folded alike (the
+    dataset's tables count as created unquoted), so `"SALARY"` matches in Oracle and not in
+    PostgreSQL.
+    """
+    if spec.identifiers != "insensitive":
+        return tree
+    for identifier in tree.find_all(exp.Identifier):
+        name = identifier.this
+        if isinstance(name, str) and name != name.lower():
+            identifier.set("this", name.lower())
+    return tree
+
+
+def _name_hint(message: str, spec: DialectSpec) -> str:
+    """An unresolved name in a case-sensitive dialect: say how that dialect folds names."""
+    if "could not be resolved" not in message and "Unknown column" not in message:
+        return message
+    if spec.identifiers == "lower":
+        return (f"{message} (in {spec.title or spec.name} unquoted names fold to lower case and quoted "
+                "names must match exactly: the dataset's names are lower case)")
+    if spec.identifiers == "upper":
+        return (f"{message} (in {spec.title or spec.name} unquoted names fold to upper case and quoted "
+                "names must match exactly: write the dataset's names unquoted, or quoted in upper case)")
+    return message
 
 
 def _clean(message: str) -> str:
@@ -304,26 +347,11 @@ def _strip_table_qualifiers(tree: exp.Expression, tables: set[str]) -> exp.Expre
         if gate.table_function_name(table) is None and table.name.lower() in tables:
             table.set("db", None)
             table.set("catalog", None)
-            table.set("this", exp.to_identifier(table.name.lower()))
+            ident = table.this
+            quoted = isinstance(ident, exp.Identifier) and ident.quoted
+            # A quoted name keeps its exact spelling: PostgreSQL "Users" is not users.
+            table.set("this", exp.to_identifier(table.name if quoted else table.name.lower(), quoted=quoted))
     return tree
-
-
-def _tsql_real_as_float24(text: str, tokens: list) -> str:
-    """T-SQL REAL is 32-bit and FLOAT 64-bit, but sqlglot parses both to the same node; spell the
-    type REAL as FLOAT(24) in the text (only where a type is expected) so the two stay apart."""
-    edits = []
-    for i, token in enumerate(tokens):
-        if token.token_type != TokenType.FLOAT or token.text.upper() != "REAL" or i == 0:
-            continue
-        before = tokens[i - 1]
-        is_cast = before.token_type == TokenType.ALIAS
-        is_convert = (before.token_type == TokenType.L_PAREN and i >= 2
-                      and tokens[i - 2].text.upper() in ("CONVERT", "TRY_CONVERT"))
-        if is_cast or is_convert:
-            edits.append((token.start, token.end + 1))
-    for start, end in reversed(edits):
-        text = text[:start] + "FLOAT(24)" + text[end:]
-    return text
 
 
 def _remember_to_char_formats(tree: exp.Expression, tokens: list, read: str) -> None:

@@ -123,6 +123,12 @@ HANDLED = [
      "date_part is double precision"),
     ("postgres", "select count(*) from generate_series(date '2025-01-01', date '2025-01-10', interval '1 day') g(d)",
      [(10,)], "calendar from generate_series"),
+    ("tsql", "select top 1 with ties employee_id from salaries where department = 'Engineering' and salary is not null order by salary desc",
+     [(1,), (2,)], "TOP n WITH TIES keeps the tied rows"),
+    ("postgres", "select employee_id from salaries where department = 'Engineering' order by salary desc nulls last "
+                 "fetch first 1 rows with ties", [(1,), (2,)], "FETCH FIRST ... WITH TIES (PostgreSQL 13)"),
+    ("mysql", "select department, count(*) from salaries group by department order by null limit 0", [],
+     "ORDER BY NULL after GROUP BY is a no-op"),
 ]
 
 # (dialect, submission, words the refusal must contain)

@@ -1,0 +1,5 @@
+"""databricks (placeholder, filled in below)."""
+
+from simgen.grader.dialects.base import DialectSpec
+
+SPEC = DialectSpec(name="databricks", sqlglot="databricks")

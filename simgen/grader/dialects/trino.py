@@ -1,0 +1,5 @@
+"""trino (placeholder, filled in below)."""
+
+from simgen.grader.dialects.base import DialectSpec
+
+SPEC = DialectSpec(name="trino", sqlglot="trino")
