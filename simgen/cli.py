@@ -238,7 +238,8 @@ _memory_option = click.option(
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--challenge", "challenge_id", help="Challenge id (default: the file's name without .sql).")
 @_data_option
-@click.option("--dialect", help="postgres, mysql, bigquery, snowflake, spark, tsql or duckdb "
+@click.option("--dialect", help="postgres, mysql, bigquery, snowflake, spark, tsql, oracle, sqlite, redshift, "
+                                "trino, databricks or duckdb "
                                 "(default: a '-- dialect: NAME' first line, else duckdb).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_timeout_option

@@ -63,7 +63,8 @@ def before_qualify(tree: exp.Expression, spec: DialectSpec) -> exp.Expression:
     dialect's own (`spec.before_qualify`)."""
     if spec.date_part_aliases:
         for node in list(tree.find_all(exp.DateTrunc, exp.TimestampTrunc, exp.DateDiff, exp.DateAdd,
-                                       exp.TimestampDiff, exp.TimestampAdd, exp.DateSub)):
+                                       exp.TimestampDiff, exp.TimestampAdd, exp.DateSub, exp.TsOrDsDiff,
+                                       exp.TsOrDsAdd)):
             _normalize_date_part(node)
     tree = with_ties_to_qualify(tree)
     for rule in spec.before_qualify:

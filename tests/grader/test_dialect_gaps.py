@@ -129,6 +129,58 @@ HANDLED = [
                  "fetch first 1 rows with ties", [(1,), (2,)], "FETCH FIRST ... WITH TIES (PostgreSQL 13)"),
     ("mysql", "select department, count(*) from salaries group by department order by null limit 0", [],
      "ORDER BY NULL after GROUP BY is a no-op"),
+    # Oracle (Database SQL Language Reference)
+    ("oracle", "select count(*) from users where email = ''", [(0,)], "'' is NULL: = '' is never true"),
+    ("oracle", "select 'a' || null, concat(null, 'b'), nvl2(null, 1, 2) from dual", [("a", "b", 2)],
+     "|| and CONCAT treat NULL as empty"),
+    ("oracle", "select decode(null, null, 'null matches', 'no') from dual", [("null matches",)], "DECODE: NULL = NULL"),
+    ("oracle", "select * from (select salary from salaries where salary is not null order by salary desc) "
+               "where rownum <= 2", [(300,), (200,)], "ROWNUM over an ordered subquery"),
+    ("oracle", "select count(*) from salaries where rownum = 2", [(0,)], "ROWNUM = 2 never matches"),
+    ("oracle", "select salary from salaries order by salary desc fetch first 1 rows only", [(None,)],
+     "NULLs first under DESC"),
+    ("oracle", "select employee_id from salaries where department = 'Engineering' order by salary desc nulls last "
+               "fetch first 1 rows with ties", [(1,), (2,)], "WITH TIES"),
+    ("oracle", "select salary from salaries where department = 'Engineering' and salary is not null "
+               "order by salary desc offset 1 rows fetch next 1 rows only", [(200,)], "OFFSET ... FETCH NEXT"),
+    ("oracle", "select count(*) from (select salary from salaries minus select salary from salaries where salary > 100)",
+     [(2,)], "MINUS is a distinct EXCEPT (7 and NULL remain)"),
+    ("oracle", "select date '2025-01-10' - date '2025-01-01', date '2025-01-31' + 1 from dual",
+     [(9.0, datetime(2025, 2, 1))], "date - date in days, date + n"),
+    ("oracle", "select trunc(session_ts), trunc(session_ts, 'MM') from sessions where session_id = 13",
+     [(datetime(2025, 1, 21), datetime(2025, 1, 1))], "TRUNC of a DATE"),
+    ("oracle", "select max(session_ts) - min(session_ts) from sessions where user_id = 1",
+     [(2.5208333333333335,)], "DATE difference keeps the time as a fraction of a day"),
+    ("oracle", "select to_char(date '2025-01-05', 'YYYY-MM'), cast(7 as number) / 2 from dual",
+     [("2025-01", Decimal("3.5"))], "TO_CHAR, exact division"),
+    # SQLite (sqlite.org/lang_expr.html, lang_datefunc.html)
+    ("sqlite", "select 7 / 2, 7 / 0, 7.0 / 2", [(3, None, 3.5)], "integer division; x / 0 is NULL"),
+    ("sqlite", "select count(*) from users where name like 'ann%'", [(2,)], "LIKE ignores ASCII case"),
+    ("sqlite", "select count(*) from users where name = 'ann lee'", [(1,)], "= is case-sensitive (BINARY)"),
+    ("sqlite", "select strftime('%Y-%m', signup_date), date(signup_date, '+1 day', 'start of month') "
+               "from users where user_id = 1", [("2025-01", date(2025, 1, 1))], "strftime and date modifiers"),
+    ("sqlite", "select julianday('2025-01-10') - julianday('2025-01-01 12:00:00')", [(8.5,)], "julianday"),
+    ("sqlite", "select cast(2.7 as integer)", [(2,)], "CAST to INTEGER truncates"),
+    # Redshift (docs.aws.amazon.com/redshift)
+    ("redshift", "select 7 / 2, avg(salary) from salaries where department = 'Engineering'", [(3, 183)],
+     "integer division; AVG(int) is an integer"),
+    ("redshift", "select concat('a', null), nvl(null, 'x')", [(None, "x")], "CONCAT with NULL is NULL"),
+    ("redshift", "select datediff(day, '2025-01-01 23:00', '2025-01-02 01:00'), top_n from (select 1 as top_n)",
+     [(1, 1)], "DATEDIFF counts boundaries"),
+    ("redshift", "select cast(2.5 as decimal), salary from salaries order by salary desc limit 1",
+     [(Decimal("3"), None)], "DECIMAL is (18,0); NULLs first under DESC"),
+    # Trino / Presto / Athena (trino.io/docs)
+    ("trino", "select 7 / 2, date_diff('day', timestamp '2025-01-01 23:00', timestamp '2025-01-02 01:00')",
+     [(3, 0)], "integer division; date_diff counts whole units"),
+    ("trino", "select day_of_week(date '2025-01-05'), extract(dow from date '2025-01-05')", [(7, 7)],
+     "ISO day of week: Sunday = 7"),
+    ("trino", "select salary from salaries order by salary desc limit 1", [(300,)], "NULLs last under DESC"),
+    ("trino", "select cast(2.5 as integer)", [(3,)], "casts round half away"),
+    # Databricks SQL (docs.databricks.com)
+    ("databricks", "select 7 / 2, 7 div 2, datediff('2025-01-10', '2025-01-01')", [(3.5, 3, 9)],
+     "/ is fractional; div truncates"),
+    ("databricks", "select trunc(date '2025-03-17', 'MM'), dayofweek(date '2025-01-05'), cast(2.7 as int)",
+     [(date(2025, 3, 1), 1, 2)], "trunc is a DATE; Sunday = 1; casts truncate"),
 ]
 
 # (dialect, submission, words the refusal must contain)
@@ -145,6 +197,13 @@ REFUSED = [
     ("mysql", "select unix_timestamp(signup_date) from users", "unix_timestamp"),
     ("snowflake", "select zeroifnull_custom(1)", "zeroifnull_custom"),
     ("mysql", "select substring_index(email, '@', -1) from users", "substring_index"),
+    ("oracle", "select salary from salaries where rownum <= 1 order by salary", "rownum"),
+    ("oracle", "select rownum, salary from salaries", "rownum"),
+    ("oracle", "select u.user_id from users u, sessions s where u.user_id = s.user_id(+)", "(+)"),
+    ("oracle", "select signup_date + 0.5 from users", "fraction of a day"),
+    ("sqlite", "select count(*) from users where user_id = '1'", "compares a number with text"),
+    ("sqlite", "select date(signup_date, 'weekday 0') from users", "modifier"),
+    ("redshift", "select datediff(week, '2025-01-04', '2025-01-05')", "week"),
 ]
 
 

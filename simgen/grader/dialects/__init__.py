@@ -17,7 +17,8 @@ import re
 from simgen.errors import UsageError
 from simgen.grader.dialects.base import DialectSpec
 
-_MODULES = ("duckdb", "postgres", "mysql", "bigquery", "snowflake", "spark", "tsql")
+_MODULES = ("duckdb", "postgres", "mysql", "bigquery", "snowflake", "spark", "tsql",
+            "oracle", "sqlite", "redshift", "trino", "databricks")
 
 SPECS: dict[str, DialectSpec] = {}
 for _module in _MODULES:

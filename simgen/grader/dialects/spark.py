@@ -25,7 +25,7 @@ def bround(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
 SPEC = DialectSpec(
     name="spark",
     sqlglot="spark",
-    aliases=("sparksql", "spark_sql", "databricks"),
+    aliases=("sparksql", "spark_sql"),
     title="Spark SQL",
     identifiers="insensitive",
     decimal_default=(10, 0),
