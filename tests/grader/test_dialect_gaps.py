@@ -169,6 +169,8 @@ HANDLED = [
      [(1, 1)], "DATEDIFF counts boundaries"),
     ("redshift", "select cast(2.5 as decimal), salary from salaries order by salary desc limit 1",
      [(Decimal("3"), None)], "DECIMAL is (18,0); NULLs first under DESC"),
+    ("redshift", "select trunc(session_ts), trunc(2.75, 1) from sessions where session_id = 13",
+     [(date(2025, 1, 21), Decimal("2.7"))], "TRUNC(timestamp) is a DATE"),
     # Trino / Presto / Athena (trino.io/docs)
     ("trino", "select 7 / 2, date_diff('day', timestamp '2025-01-01 23:00', timestamp '2025-01-02 01:00')",
      [(3, 0)], "integer division; date_diff counts whole units"),

@@ -137,6 +137,234 @@ GROUP BY s.user_id HAVING bool_or(a.conversion)"""),
     ("duckdb", "first_touch_attribution", "arg_min", """
 SELECT S.User_Id, arg_min(A.Channel, S.Session_Ts) AS Channel
 FROM Sessions S JOIN Attribution A USING (Session_Id) GROUP BY ALL HAVING bool_or(A.Conversion)"""),
+    ("mysql", "trial_conversion", "datediff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= DATE(t2.Assigned_At)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR DATEDIFF(s.Cancel_Dt, s.Sub_Dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("postgres", "trial_conversion", "date_minus", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= t2.assigned_at::date
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR s.cancel_dt - s.sub_dt >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("tsql", "trial_conversion", "datediff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= CAST(t2.Assigned_At AS DATE)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR DATEDIFF(day, s.Sub_Dt, s.Cancel_Dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("oracle", "trial_conversion", "date_minus", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= TRUNC(t2.ASSIGNED_AT)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR s.CANCEL_DT - s.SUB_DT >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("snowflake", "trial_conversion", "datediff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= t2.assigned_at::DATE
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR DATEDIFF('day', s.sub_dt, s.cancel_dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("bigquery", "trial_conversion", "date_diff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= DATE(t2.assigned_at)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR DATE_DIFF(s.cancel_dt, s.sub_dt, DAY) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("spark", "trial_conversion", "datediff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= to_date(t2.assigned_at)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR datediff(s.cancel_dt, s.sub_dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("databricks", "trial_conversion", "date_diff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= CAST(t2.assigned_at AS DATE)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR datediff(s.cancel_dt, s.sub_dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("sqlite", "trial_conversion", "julianday", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= date(t2.assigned_at)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR julianday(s.cancel_dt) - julianday(s.sub_dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("redshift", "trial_conversion", "datediff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= TRUNC(t2.assigned_at)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR DATEDIFF(day, s.sub_dt, s.cancel_dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("trino", "trial_conversion", "date_diff", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= CAST(t2.assigned_at AS DATE)
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR date_diff('day', s.sub_dt, s.cancel_dt) >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("duckdb", "trial_conversion", "date_minus", """
+SELECT t.Variant AS variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100.0 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t
+LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+           WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= t2.assigned_at::DATE
+             AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR s.cancel_dt - s.sub_dt >= 7)) c ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d'
+GROUP BY t.Variant"""),
+    ("mysql", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("postgres", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("tsql", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT CASE WHEN User_A < User_B THEN User_A ELSE User_B END AS ua, CASE WHEN User_A < User_B THEN User_B ELSE User_A END AS ub, added_at FROM friends_added) a,
+     (SELECT CASE WHEN User_A < User_B THEN User_A ELSE User_B END AS ua, CASE WHEN User_A < User_B THEN User_B ELSE User_A END AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE CASE WHEN a2.User_A < a2.User_B THEN a2.User_A ELSE a2.User_B END = a.ua
+                    AND CASE WHEN a2.User_A < a2.User_B THEN a2.User_B ELSE a2.User_A END = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("oracle", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("snowflake", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("bigquery", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("spark", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("databricks", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("sqlite", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT MIN(user_a, user_b) AS ua, MAX(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT MIN(user_a, user_b) AS ua, MAX(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE MIN(a2.user_a, a2.user_b) = a.ua
+                    AND MAX(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("redshift", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("trino", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
+    ("duckdb", "friendship_timeline", "next_remove_subquery", """
+SELECT a.ua AS user_a, a.ub AS user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, added_at FROM friends_added) a,
+     (SELECT LEAST(user_a, user_b) AS ua, GREATEST(user_a, user_b) AS ub, removed_at FROM friends_removed) r
+WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
+  AND NOT EXISTS (SELECT 1 FROM friends_added a2
+                  WHERE LEAST(a2.user_a, a2.user_b) = a.ua
+                    AND GREATEST(a2.user_a, a2.user_b) = a.ub
+                    AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
+GROUP BY a.ua, a.ub, a.added_at"""),
 ]
 
 WRONG = [
@@ -153,6 +381,24 @@ SELECT TOP 1 Salary FROM (SELECT DISTINCT TOP 2 Salary FROM Salaries ORDER BY Sa
     ("sqlite", "first_touch_attribution", "last_touch", """
 SELECT s.user_id, a.channel FROM sessions s JOIN attribution a ON a.session_id = s.session_id
 WHERE a.conversion"""),
+    ("redshift", "trial_conversion", "no_seven_day_rule", """
+SELECT t.variant, COUNT(*) AS members, COUNT(c.user_id) AS converted,
+       ROUND(100.0 * COUNT(c.user_id) / COUNT(*), 2) AS conversion_pct
+FROM ab_tests t LEFT JOIN (SELECT DISTINCT user_id FROM subscriptions) c ON c.user_id = t.user_id
+WHERE t.experiment_id = 'free_trial_7d' GROUP BY t.variant"""),
+    ("tsql", "trial_conversion", "integer_percent", """
+SELECT t.Variant, COUNT(*) AS members, COUNT(c.User_Id) AS converted,
+       ROUND(100 * COUNT(c.User_Id) / COUNT(*), 2) AS conversion_pct
+FROM AB_Tests t LEFT JOIN (SELECT DISTINCT t2.User_Id FROM AB_Tests t2 JOIN Subscriptions s ON s.User_Id = t2.User_Id
+  WHERE t2.Experiment_Id = 'free_trial_7d' AND s.Sub_Dt >= CAST(t2.Assigned_At AS DATE)
+    AND (t2.Variant = 'control' OR s.Cancel_Dt IS NULL OR DATEDIFF(day, s.Sub_Dt, s.Cancel_Dt) >= 7)) c
+  ON c.User_Id = t.User_Id
+WHERE t.Experiment_Id = 'free_trial_7d' GROUP BY t.Variant"""),
+    ("oracle", "friendship_timeline", "ordered_pairs", """
+SELECT a.user_a, a.user_b, a.added_at AS started_at, MIN(r.removed_at) AS ended_at
+FROM friends_added a, friends_removed r
+WHERE r.user_a = a.user_a AND r.user_b = a.user_b AND r.removed_at > a.added_at
+GROUP BY a.user_a, a.user_b, a.added_at"""),
     ("trino", "first_touch_attribution", "max_by", """
 SELECT s.user_id, max_by(a.channel, s.session_ts) AS channel
 FROM sessions s JOIN attribution a ON a.session_id = s.session_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import DialectSpec, unit_of
+from simgen.grader.dialects.base import TEMPORAL, DialectSpec, is_type, unit_of
 from simgen.grader.dialects.tsql import integer_avg
 from simgen.grader.errors import UnsupportedError
 
@@ -25,6 +25,13 @@ def week_diff(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
     return None
 
 
+def trunc_timestamp(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
+    """TRUNC(timestamp) is the DATE of that timestamp; TRUNC(number[, n]) stays a number."""
+    if is_type(node.this, TEMPORAL):
+        return exp.Cast(this=node.this.copy(), to=exp.DataType.build("DATE"))
+    return None
+
+
 SPEC = DialectSpec(
     name="redshift",
     sqlglot="redshift",
@@ -35,7 +42,7 @@ SPEC = DialectSpec(
     pg_numeric_typing=True,
     to_char="postgres",
     rewrites={exp.Avg: integer_avg, exp.Concat: concat_propagates_null, exp.DateDiff: week_diff,
-              exp.TsOrDsDiff: week_diff},
+              exp.TsOrDsDiff: week_diff, exp.Trunc: trunc_timestamp},
     refused=(("DATEDIFF(week, ...)", "its week boundary is not documented precisely enough to reproduce"),),
     notes=("TOP n, NVL, GETDATE, DATEDIFF/DATEADD, LISTAGG, TO_CHAR date formats",),
 )
