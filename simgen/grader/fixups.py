@@ -17,14 +17,13 @@ from sqlglot import exp
 from simgen.grader.dialects.base import (
     INTEGER,
     NUMERIC_NOT_INT,
-    TEXT,
     DialectSpec,
     anonymous,
-    with_ties_to_qualify,
     dow_plus_one,
     is_type,
     known,
     temporal,
+    with_ties_to_qualify,
 )
 from simgen.grader.errors import UnsupportedError
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import DialectSpec
-from simgen.grader.dialects.base import whole_units_elapsed
+from simgen.grader.dialects.base import DialectSpec, whole_units_elapsed
 
 SPEC = DialectSpec(
     name="bigquery",

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import TEXT, DialectSpec, anonymous, drop_order_by_null, is_type, temporal
+from simgen.grader.dialects.base import (
+    TEXT,
+    DialectSpec,
+    anonymous,
+    case_insensitive_like,
+    drop_from_dual,
+    drop_order_by_null,
+    is_type,
+    temporal,
+    whole_units_elapsed,
+)
 from simgen.grader.errors import UnsupportedError
-from simgen.grader.dialects.base import case_insensitive_like, whole_units_elapsed
 
 
 def pipes_are_or(node: exp.Expression, spec: DialectSpec) -> None:
@@ -35,7 +44,7 @@ SPEC = DialectSpec(
     cast_to_int="ROUND",
     dow_function_plus_one=True,
     week_number_differs=True,
-    tree_rewrites=(drop_order_by_null,),
+    tree_rewrites=(drop_order_by_null, drop_from_dual),
     refusals={exp.Or: pipes_are_or},
     rewrites={exp.Like: case_insensitive_like, exp.TimestampDiff: whole_units_elapsed},
     functions={"weekday": weekday},

@@ -9,7 +9,6 @@ from sqlglot import exp
 from simgen.grader.dialects.base import (
     INTEGER,
     TEMPORAL,
-    TEXT,
     DialectSpec,
     anonymous,
     drop_from_dual,

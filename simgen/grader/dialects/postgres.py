@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import DialectSpec, anonymous, is_type
-from simgen.grader.dialects.base import every
+from simgen.grader.dialects.base import DialectSpec, anonymous, every, is_type
 
 
 def round_float8(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import DialectSpec, anonymous
-from simgen.grader.dialects.base import every, whole_units_elapsed
+from simgen.grader.dialects.base import (
+    DialectSpec,
+    anonymous,
+    every,
+    whole_units_elapsed,
+)
 
 
 def trunc_is_a_date(tree: exp.Expression) -> exp.Expression:

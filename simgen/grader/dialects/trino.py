@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import DialectSpec, anonymous, temporal, whole_units_elapsed
+from simgen.grader.dialects.base import (
+    DialectSpec,
+    anonymous,
+    temporal,
+    whole_units_elapsed,
+)
 
 
 def iso_day_of_week(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:

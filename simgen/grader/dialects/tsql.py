@@ -12,11 +12,11 @@ from simgen.grader.dialects.base import (
     TEXT,
     DialectSpec,
     anonymous,
+    case_insensitive_like,
     is_type,
     sunday_week_trunc,
     unit_of,
 )
-from simgen.grader.dialects.base import case_insensitive_like
 
 # T-SQL's statistical aggregates: STDEVP, VAR and VARP are DuckDB's STDDEV_POP, VAR_SAMP, VAR_POP.
 _AGGREGATES = {"stdevp": exp.StddevPop, "var": exp.Variance, "varp": exp.VariancePop}
