@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from simgen.cli import _STREAM_FORMATS, main
 from simgen.stream import FORMATS, StreamOptions, run
 from simgen.stream.events import WIDE
+from simgen.stream.pace import TICK_S
 from simgen.stream.sinks import SUMMARY
 
 HOUR_US = 3_600 * 1_000_000
@@ -257,37 +258,66 @@ def test_ctrl_c_leaves_only_whole_files(small, tmp_path):
 
 
 # ---------------------------------------------------------------- rate control
-class Clocked(io.BytesIO):
-    """Standard output that notes when each record arrives."""
+# Pacing is checked on a simulated clock: when each record leaves is then a property of the code,
+# not of how busy the machine is (the wall-clock figures are in bench/stream.py).
+class FakeClock:
+    """time.monotonic / time.sleep for the pacer: sleeping advances the clock, nothing else does."""
 
     def __init__(self):
+        self.now = 1_000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+class Clocked(io.BytesIO):
+    """Standard output that notes when (on the fake clock) each record arrives."""
+
+    def __init__(self, clock: FakeClock):
         super().__init__()
+        self.clock = clock
         self.times: list[float] = []
 
     def write(self, data) -> int:
-        self.times += [time.perf_counter()] * bytes(data).count(b"\n")
+        self.times += [self.clock.now] * bytes(data).count(b"\n")
         return super().write(data)
 
-    @property
-    def span(self) -> float:
-        return self.times[-1] - self.times[0]
 
+def _paced(data: Path, monkeypatch, **options) -> tuple[list[float], list[dict]]:
+    """(seconds after the first record at which each record left, the records)."""
+    from simgen.stream import pace
 
-def _span(data: Path, **options) -> float:
-    out = Clocked()
+    clock = FakeClock()
+    monkeypatch.setattr(pace, "time", clock)
+    out = Clocked(clock)
     run(data, StreamOptions(**options), stdout=out)
-    return out.span
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    return [t - out.times[0] for t in out.times], records
 
 
-def test_rate_holds_events_per_second(small):
-    assert _span(small.path, max_events=1_000) < 0.1
-    assert 0.45 < _span(small.path, max_events=1_000, rate=2_000) < 0.75  # 1,000 events at 2,000/s
+def _on_time(times: list[float], due: list[float]) -> bool:
+    """Each record leaves when it is due, or up to one tick early (records due together leave
+    together); 1e-9 absorbs the clock's floating-point sums."""
+    return len(times) == len(due) and all(d - TICK_S - 1e-9 <= t <= d + 1e-9 for t, d in zip(times, due))
 
 
-def test_speed_maps_simulated_time_to_wall_time(small):
+def test_rate_holds_events_per_second(small, monkeypatch):
+    assert _paced(small.path, monkeypatch, max_events=1_000)[0][-1] == 0  # no rate: nothing waits
+    times, _ = _paced(small.path, monkeypatch, max_events=1_000, rate=2_000)
+    assert _on_time(times, [n / 2_000 for n in range(1_000)])  # record n at n / 2,000 s
+
+
+def test_speed_maps_simulated_time_to_wall_time(small, monkeypatch):
     first_hour = {"until": datetime(2025, 1, 1, 1)}  # the history before 2025 is a backfill
-    assert _span(small.path, **first_hour) < 0.1
-    assert 0.4 < _span(small.path, speed=7_200, **first_hour) < 0.75  # one simulated hour in half a second
+    assert _paced(small.path, monkeypatch, **first_hour)[0][-1] == 0
+    times, records = _paced(small.path, monkeypatch, speed=7_200, **first_hour)
+    event_s = [datetime.fromisoformat(r["event_time"].replace("Z", "+00:00")).timestamp() for r in records]
+    anchor = max(event_s[0], datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp())
+    due = [max(0.0, s - anchor) / 7_200 for s in event_s]  # one simulated hour in half a second
+    assert due[-1] > 0.4 and _on_time(times, due)
 
 
 # ---------------------------------------------------------------- bad options

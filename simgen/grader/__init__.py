@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 _EXPORTS = {
     "compare": ("Diff", "compare"),
     "dialects": ("DIALECTS", "normalize_dialect"),
-    "errors": ("ForbiddenError", "GradeError", "LimitError", "ParseError", "QueryError", "SandboxError",
+    "errors": ("ForbiddenError", "GradeError", "InternalError", "LimitError", "ParseError", "QueryError", "SandboxError",
                "SubmissionError", "UnsupportedError"),
     "sandbox": ("Job", "Sandbox"),
     "sql": ("Prepared", "decode_submission", "prepare", "read_submission", "schema_from_tables"),
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from simgen.grader.errors import (
         ForbiddenError,
         GradeError,
+        InternalError,
         LimitError,
         ParseError,
         QueryError,

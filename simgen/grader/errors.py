@@ -24,6 +24,18 @@ class GradeError(SimgenError):
         """The fields a report needs, JSON-ready."""
         return {"kind": self.kind, "message": self.message}
 
+    def __reduce__(self):
+        # Subclasses take other arguments than `args`; rebuild from the instance's fields so an
+        # error pickles across the pipe from a preparing or sandbox worker unchanged.
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[GradeError], args: tuple, state: dict) -> GradeError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class SubmissionError(GradeError):
     """The file itself is unusable: unreadable, not text, empty, comment-only or too big."""
@@ -116,3 +128,18 @@ class SandboxError(GradeError):
     submission's fault, but still nothing to grade."""
 
     kind = "sandbox"
+
+
+class InternalError(GradeError):
+    """The grader itself failed on this submission (a bug in simgen or in sqlglot, or a DuckDB
+    internal error): still one verdict, "cannot grade", naming the construct it failed on where
+    it is known, and never a traceback or a lost batch."""
+
+    kind = "internal"
+
+    def __init__(self, message: str, construct: str = "") -> None:
+        self.construct = construct
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "construct": self.construct}

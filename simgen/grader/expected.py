@@ -2,7 +2,8 @@
 
 They are cached outside every dataset, under $SIMGEN_CACHE (default ~/.cache/simgen), keyed by
 the dataset's manifest and the solution's text, so a new dataset or an edited solution is
-recomputed and nothing stale is ever compared. Submissions never reach them: the sandbox
+recomputed and nothing stale is ever compared. Each file is sealed with its checksum
+(simgen.cache.seal) and checked on use: a damaged or edited one is recomputed. Submissions never reach them: the sandbox
 exposes only the dataset's tables, and only as views over exact file paths.
 """
 
@@ -12,12 +13,13 @@ import hashlib
 import os
 import shutil
 import uuid
+import warnings
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from simgen.cache import cache_root
+from simgen.cache import cache_root, discard, is_sealed, seal
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
 from simgen.grader.sandbox import dataset_tables, files_fingerprint
@@ -63,18 +65,23 @@ def expected(challenge: Challenge, dataset: Path) -> pa.Table:
     loads in milliseconds instead of the ~3 s Parquet decoding took, at about 3x the disk."""
     solution_key = hashlib.sha256(challenge.solution.encode()).hexdigest()[:12]
     path = cache_root() / "expected" / dataset_key(dataset) / f"{challenge.id}-{solution_key}.arrow"
-    if path.is_file():
+    if is_sealed(path):
         try:
             return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-        except (pa.ArrowInvalid, OSError):  # damaged (e.g. a full disk once): recompute below
-            path.unlink(missing_ok=True)
+        except (pa.ArrowInvalid, OSError):  # sealed yet unreadable: recompute below
+            pass
+    discard(path)  # damaged, edited, half-written or never sealed: never compared against
     table = compute(challenge, dataset)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
         os.replace(tmp, path)
+        seal(path)
+    except OSError as error:  # a full or read-only cache: the result is still right, just not kept
+        discard(path)
+        warnings.warn(f"could not cache the expected result in {path}: {error.strerror or error}", stacklevel=2)
     finally:
         tmp.unlink(missing_ok=True)
     return table

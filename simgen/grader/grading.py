@@ -20,8 +20,10 @@ from simgen import challenges
 from simgen.errors import SimgenError
 from simgen.grader.compare import compare
 from simgen.grader.expected import expected
+from simgen.grader.errors import InternalError, SandboxError, SubmissionError
+from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
-from simgen.grader.sql import Prepared, prepare, read_submission
+from simgen.grader.submission import Prepared, read_submission
 from simgen.grader.verdict import Verdict, combine
 
 
@@ -32,6 +34,7 @@ class Submission:
     path: Path | None = None
     text: str | None = None
     dialect: str | None = None
+    refused: str | None = None  # why the file must not be read (see `collect`)
 
 
 @dataclass
@@ -51,25 +54,39 @@ class _Group:
     verdict: Verdict | None = None
 
 
-def _prepare(sub: Submission) -> tuple[challenges.Challenge, Prepared]:
-    ch = challenges.get(sub.challenge)
-    text = sub.text if sub.text is not None else read_submission(sub.path)
-    return ch, prepare(text, sub.dialect)
+def _prepare(sub: Submission, preparer: Preparer) -> tuple[Submission, object, Prepared | None]:
+    """(sub, challenge, prepared), or (sub, the error, None): never raises, so no submission is
+    lost to an exception on the way."""
+    try:
+        ch = challenges.get(sub.challenge)
+        if sub.refused:
+            raise SubmissionError(sub.refused)
+        text = sub.text if sub.text is not None else read_submission(sub.path)
+        return sub, ch, preparer.prepare(text, sub.dialect)
+    except SimgenError as error:
+        return sub, error, None
+    except Exception as error:  # noqa: BLE001 - a grader bug costs this submission, not the batch
+        return sub, InternalError(f"the grader failed while reading this submission ({type(error).__name__}: "
+                                  f"{error})"), None
 
 
 def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path) -> Verdict:
     if isinstance(outcome, SimgenError):
         return Verdict.from_error(ch.id, outcome, dataset)
-    if isinstance(outcome, Exception):  # a bug in the grader itself: report, never crash the batch
-        return Verdict(ch.id, False, "error", f"internal grader error: {outcome!r}", {"dataset": dataset})
     try:
+        if isinstance(outcome, Exception):
+            raise outcome
         want = _expected(ch, path)
+        cols = ch.columns
+        rel = max((c.rel_tol for c in cols), default=0.0)
+        abs_ = max((c.abs_tol for c in cols), default=0.0)
+        diff = compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_)
     except SimgenError as error:  # the reference cannot run there: nothing to grade against, batch goes on
         return Verdict.from_error(ch.id, error, dataset)
-    cols = ch.columns
-    rel = max((c.rel_tol for c in cols), default=0.0)
-    abs_ = max((c.abs_tol for c in cols), default=0.0)
-    return Verdict.from_diff(ch.id, compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_), dataset)
+    except Exception as error:  # noqa: BLE001 - a bug in the grader itself: one verdict, never a crash
+        return Verdict.from_error(ch.id, InternalError(f"the grader failed while comparing this result "
+                                                       f"({type(error).__name__}: {error})"), dataset)
+    return Verdict.from_diff(ch.id, diff, dataset)
 
 
 _EXPECTED: dict[tuple[str, str, Path], object] = {}
@@ -84,41 +101,61 @@ def _expected(ch: challenges.Challenge, path: Path):
 
 
 def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], sandbox: Sandbox,
-              progress: Callable[[int], None] | None = None) -> Iterator[Graded]:
-    """Grade every submission; yields results as they are decided.
+              progress: Callable[[int], None] | None = None, preparer: Preparer | None = None) -> Iterator[Graded]:
+    """Grade every submission; yields exactly one result per submission, as each is decided.
 
-    A thread prepares submissions (parse, gate, transpile) while the sandbox workers run the
-    queries already found, so preparing and executing overlap. Each distinct canonical query of
-    a challenge runs once per dataset; every submission sharing it gets the same verdict.
+    Threads hand submissions to the preparing workers (parse, gate, transpile, in child
+    processes under their own limits) while the sandbox workers run the queries already found, so
+    preparing and executing overlap. Each distinct canonical query of a challenge runs once per
+    dataset; every submission sharing it gets the same verdict. Whatever fails on the way (a
+    submission, the grader, the sandbox itself) becomes a verdict, never a lost submission.
     """
+    own = preparer is None
+    preparer = preparer or Preparer()
     prepared: queue.Queue = queue.Queue(maxsize=2048)
     done = object()
+    stop = threading.Event()
+    source = iter(submissions)
+    lock = threading.Lock()
 
     def produce() -> None:
         try:
-            for sub in submissions:
-                try:
-                    prepared.put((sub, *_prepare(sub)))
-                except SimgenError as e:
-                    prepared.put((sub, e, None))
+            while not stop.is_set():
+                with lock:
+                    sub = next(source, None)
+                if sub is None:
+                    return
+                hand_over(_prepare(sub, preparer))
         finally:
-            prepared.put(done)
+            hand_over(done)
+
+    def hand_over(item: object) -> None:
+        while not stop.is_set():  # once the consumer is gone, nobody reads the queue again
+            try:
+                prepared.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
 
     groups: dict[tuple[str, str], _Group] = {}
     ready: deque[Graded] = deque()
+    producers = [threading.Thread(target=produce, name=f"simgen-prepare-{i}", daemon=True)
+                 for i in range(preparer.workers)]
 
     def jobs() -> Iterator[Job | None]:
         # `None` only when nothing is prepared yet: a submission that needs no query (a duplicate,
         # a refusal) is settled here without handing control back, so a free worker never waits
         # on the sandbox's poll interval while thousands of duplicates drain.
-        while True:
+        running = len(producers)
+        while running:
             try:
                 item = prepared.get(timeout=0.001)
             except queue.Empty:
                 yield None
                 continue
             if item is done:
-                return
+                running -= 1
+                continue
             sub, ch, prep = item
             if prep is None:  # ch is the error
                 ready.append(Graded(sub, Verdict.from_error(sub.challenge, ch)))
@@ -135,16 +172,7 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
             else:
                 group.members.append(sub)
 
-    def flush() -> Iterator[Graded]:
-        while ready:
-            g = ready.popleft()
-            if progress:
-                progress(1)
-            yield g
-
-    threading.Thread(target=produce, name="simgen-prepare", daemon=True).start()
-    for job, outcome in sandbox.run_many(jobs()):
-        yield from flush()
+    def settle(job: Job, outcome: object) -> None:
         group = groups[job.tag]
         group.verdicts[job.dataset] = _dataset_verdict(group.challenge, outcome, job.dataset, datasets[job.dataset])
         if len(group.verdicts) == len(datasets):
@@ -152,12 +180,53 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
             for sub in group.members:
                 ready.append(Graded(sub, group.verdict, group.prepared.dialect, group.prepared.key))
             group.members.clear()
-    yield from flush()
+
+    def flush() -> Iterator[Graded]:
+        while ready:
+            g = ready.popleft()
+            if progress:
+                progress(1)
+            yield g
+
+    for thread in producers:
+        thread.start()
+    stream = jobs()
+    try:
+        try:
+            for job, outcome in sandbox.run_many(stream):
+                yield from flush()
+                settle(job, outcome)
+        except SandboxError as error:
+            # The sandbox itself is gone (its workers cannot start again): every query still
+            # pending or still to come gets this verdict, so the report still has every submission.
+            for key, group in list(groups.items()):
+                for name in datasets:
+                    if group.verdict is None and name not in group.verdicts:
+                        settle(Job("", name, tag=key), error)
+            for job in stream:
+                yield from flush()
+                if job is not None and job.tag in groups and job.dataset not in groups[job.tag].verdicts:
+                    settle(job, error)
+        yield from flush()
+    finally:
+        stop.set()
+        for thread in producers:
+            thread.join()
+        if own:
+            preparer.close()
 
 
 def collect(folder: Path) -> list[Submission]:
-    """SUBMISSIONS/<who>/<challenge_id>.sql, sorted; anything else is ignored."""
+    """SUBMISSIONS/<who>/<challenge_id>.sql, sorted; anything else is ignored.
+
+    A symbolic link that leads out of the folder (the file or its <who> folder) is never read: it
+    gets a "cannot grade" verdict. Followed, a link to a reference solution would pass and a link
+    to /etc/passwd would put its first line in the report."""
+    root = Path(folder).resolve()
     subs = []
     for path in sorted(Path(folder).glob("*/*.sql")):
-        subs.append(Submission(who=path.parent.name, challenge=path.stem, path=path))
+        sub = Submission(who=path.parent.name, challenge=path.stem, path=path)
+        if not path.resolve().is_relative_to(root):
+            sub.refused = f"{path} is a link to a file outside {folder}; links out of the submissions folder are not read"
+        subs.append(sub)
     return subs

@@ -18,21 +18,20 @@ import hashlib
 import itertools
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psutil
 
 from simgen.errors import SimgenError
-from simgen.grader.errors import ForbiddenError, LimitError, QueryError, SandboxError
+from simgen.grader.child import Child
+from simgen.grader.errors import ForbiddenError, InternalError, LimitError, QueryError, SandboxError
 from simgen.grader.workerspec import WorkerSpec
 from simgen.verify import load_manifest
 
@@ -45,8 +44,6 @@ _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "M
 _START_TIMEOUT_S = 60.0
 _END = object()
 _POLL_S = 0.05
-_WORKER_BOOT = ("import sys; from multiprocessing.connection import Connection; "
-                "from simgen.grader.worker import worker_main; worker_main(Connection(int(sys.argv[1])))")
 
 
 def parse_bytes(text: str) -> int:
@@ -94,25 +91,34 @@ def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path:
     beside the expected results (never inside a dataset). Workers attach it READ_ONLY."""
     import duckdb
 
-    from simgen.cache import cache_root
+    from simgen.cache import cache_root, discard, is_sealed, seal
 
     path = cache_root() / "native" / f"{files_fingerprint(f for fs in tables.values() for f in fs)}.duckdb"
-    if path.is_file():
+    if is_sealed(path):
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    discard(path)  # truncated, edited or half-written: rebuilt, never attached
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_BUILDS)}.tmp")
-    conn = duckdb.connect(str(tmp))
     try:
-        for table, files in tables.items():
-            listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet([{listing}])')
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(str(tmp))
+        try:
+            for table, files in tables.items():
+                listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+                conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet([{listing}])')
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+        seal(path)
     except duckdb.Error as error:
-        tmp.unlink(missing_ok=True)
-        raise SandboxError(f"a sandbox worker could not open the dataset {dataset.name}: "
+        raise SandboxError(f"could not open the dataset {dataset} (building its native copy {path}): "
                            f"{str(error).splitlines()[0]}") from None
+    except OSError as error:
+        discard(path)
+        raise SandboxError(f"cannot write the native copy {path} of the dataset {dataset}: "
+                           f"{error.strerror or error}") from None
     finally:
-        conn.close()
-    os.replace(tmp, path)
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
     return path
 
 
@@ -133,51 +139,20 @@ class Job:
         return cls(prepared.sql, dataset, prepared.collation, tag)
 
 
-class _Worker:
-    """One worker process, started as a fresh interpreter talking over a socket pair.
+class _Worker(Child):
+    """A query worker: a child running `worker_main` over its datasets, one job at a time."""
 
-    Not multiprocessing's spawn: that re-imports the parent's __main__, which breaks when the
-    grader is driven from a script without a main guard.
-    """
+    TARGET = "simgen.grader.worker:worker_main"  # the entry point every worker runs
 
     def __init__(self, spec: WorkerSpec) -> None:
+        super().__init__(self.TARGET, spec)
         self.temp_dir = spec.temp_dir
-        parent, child = socket.socketpair()
-        env = dict(os.environ)
-        package_root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_BOOT, str(child.fileno())],
-            pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL, close_fds=True,
-        )
-        child.close()
-        self.channel = Connection(parent.detach())
-        self.channel.send(spec)
-        self.psutil = psutil.Process(self.process.pid)
         self.job: tuple[int, Job] | None = None
         self.deadline = 0.0
+        self.retried: set[int] = set()
 
-    def wait_ready(self) -> None:
-        if not self.channel.poll(_START_TIMEOUT_S):
-            self.kill()
-            raise SandboxError("a sandbox worker did not start in time")
-        try:
-            message = self.channel.recv()
-        except (EOFError, OSError):
-            self.kill()
-            raise SandboxError("a sandbox worker died while starting") from None
-        if message[0] != "ready":
-            self.kill()
-            raise SandboxError(f"a sandbox worker could not open the dataset: {message[1]}")
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.channel.close()
+    def wait_ready(self) -> None:  # type: ignore[override]
+        super().wait_ready(_START_TIMEOUT_S, failure="could not open the dataset")
 
 
 def scaled_limits(dirs, tables) -> tuple[int, str]:
@@ -286,13 +261,14 @@ class Sandbox:
         spec = WorkerSpec(temp_dir=f"{self._temp}/w{index}", **self._spec_base)  # type: ignore[arg-type]
         return _Worker(spec)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
         shutil.rmtree(worker.temp_dir, ignore_errors=True)  # whatever the killed query spilled
         fresh = self._spawn()
         fresh.wait_ready()
         self._workers[self._workers.index(worker)] = fresh
         self.restarts += 1
+        return fresh
 
     # -- public API -------------------------------------------------------------------------------
 
@@ -319,6 +295,7 @@ class Sandbox:
         self._ready()
         source = iter(jobs)
         exhausted = False
+        retry: deque[Job] = deque()  # jobs whose worker was killed from outside, run once more
 
         def next_job() -> Job | None:
             nonlocal exhausted
@@ -333,18 +310,17 @@ class Sandbox:
             return job
 
         ids = itertools.count()
+        retried: set[Job] = set()
 
         def fill() -> None:
-            for worker in self._workers:
-                if worker.job is None:
-                    job = next_job()
+            for index in range(len(self._workers)):
+                if self._workers[index].job is None:
+                    job = retry.popleft() if retry else next_job()
                     if job is None:
                         return
-                    worker.job = (next(ids), job)
-                    worker.deadline = time.monotonic() + self.hard_timeout_s
-                    worker.channel.send(("run", worker.job[0], job.dataset, job.sql, job.collation))
+                    self._start(index, next(ids), job)
 
-        while not exhausted or any(w.job for w in self._workers):
+        while retry or not exhausted or any(w.job for w in self._workers):
             fill()
             busy = [w for w in self._workers if w.job]
             if not busy:
@@ -352,33 +328,57 @@ class Sandbox:
                     time.sleep(0.002)  # the producer is still preparing the next job
                 continue
             ready = wait([w.channel for w in busy], timeout=_POLL_S)
-            finished = [o for o in (self._collect(w, ready) for w in busy) if o is not None]
+            finished = [o for o in (self._collect(w, ready, retry, retried) for w in busy) if o is not None]
             if finished:
                 fill()  # freed workers start their next query before the caller compares these results
             yield from finished
 
-    def _collect(self, worker: _Worker, ready: list) -> tuple[Job, pa.Table | Exception] | None:
+    def _start(self, index: int, job_id: int, job: Job) -> None:
+        """Send a job to worker `index`; a worker that died while idle is replaced first."""
+        for _ in range(2):
+            worker = self._workers[index]
+            worker.job = (job_id, job)
+            worker.deadline = time.monotonic() + self.hard_timeout_s
+            try:
+                worker.channel.send(("run", job_id, job.dataset, job.sql, job.collation))
+                return
+            except OSError:  # killed from outside between two jobs: nothing of this job ran yet
+                worker.job = None
+                self._replace(worker)
+        raise SandboxError("sandbox workers keep dying before they can take a query")
+
+    def _collect(self, worker: _Worker, ready: list, retry: deque[Job],
+                 retried: set[Job]) -> tuple[Job, pa.Table | Exception] | None:
         assert worker.job is not None
         job = worker.job[1]
         if worker.channel in ready:
             try:
                 _, _, kind, payload = worker.channel.recv()
             except (EOFError, OSError):
+                # Died mid-query, not by our hand: out of memory, or killed by an operator. The
+                # query may be innocent, so it runs once more on a fresh worker before it is blamed.
                 worker.job = None
                 self._replace(worker)
-                return job, LimitError("memory", "the query crashed its worker (most likely it ran out of memory)")
+                if job not in retried:
+                    retried.add(job)
+                    retry.append(job)
+                    return None
+                return job, LimitError("memory", "the query crashed its worker twice (most likely it ran out of "
+                                                 "memory)")
             worker.job = None
+            if kind == "internal":  # DuckDB's database may be invalidated: never reuse it
+                self._replace(worker)
             return job, _outcome(kind, payload, self.timeout_s)
         now = time.monotonic()
         reason = None
         if now > worker.deadline:
             reason = LimitError("time", f"the query ran longer than {self.timeout_s:g} s and was stopped")
         else:
-            try:
-                if worker.psutil.memory_info().rss > self.max_rss:
-                    reason = LimitError("memory", "the query used more memory than allowed and was stopped")
-            except psutil.Error:
-                reason = LimitError("memory", "the query crashed its worker")
+            rss = worker.rss()
+            if rss is None:
+                return None  # gone: its channel reports the end at the next wait
+            if rss > self.max_rss:
+                reason = LimitError("memory", "the query used more memory than allowed and was stopped")
         if reason is None:
             return None
         worker.job = None
@@ -427,4 +427,7 @@ def _outcome(kind: str, payload: object, timeout_s: float) -> pa.Table | Excepti
         return LimitError(kind, message)
     if kind == "forbidden":
         return ForbiddenError(message)
+    if kind == "internal":
+        return InternalError(f"DuckDB failed internally on this query ({message}); it cannot be graded as "
+                             "written: rewrite the part it names", construct=message)
     return QueryError(f"DuckDB error: {message}")

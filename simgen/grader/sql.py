@@ -12,12 +12,9 @@ mean the same query are executed once.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
@@ -30,17 +27,20 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 from sqlglot.tokens import TokenType
 
-from simgen.errors import UsageError
+from simgen.errors import SimgenError, UsageError
 from simgen.grader import fixups, gate
 from simgen.grader.dialects import DIALECTS, resolve_dialect
 from simgen.grader.dialects import spec as dialect_spec
 from simgen.grader.dialects.base import DialectSpec
-from simgen.grader.errors import LimitError, ParseError, QueryError, SubmissionError, UnsupportedError
+from simgen.grader.errors import (GradeError, InternalError, LimitError, ParseError, QueryError, SubmissionError,
+                                  UnsupportedError)
+from simgen.grader.submission import MAX_BYTES, Prepared, decode_submission, read_submission  # noqa: F401
 
-MAX_BYTES = 64 * 1024  # a long interview answer is ~3 KB
 MAX_TOKENS = 10_000
 MAX_PAREN_DEPTH = 64  # bounds the parser's recursion before it starts
 MAX_TREE_DEPTH = 200  # bounds the optimizer's and generator's recursion (DuckDB's own cap is 1000)
+MAX_NODES = 20_000  # a 64 KB query of ordinary SQL has a few thousand
+MAX_JOINS = 64  # resolving columns through NATURAL JOIN / USING grows fast: 150 of them took 28 s
 
 # Case-insensitive default collations (MySQL utf8mb4_0900_ai_ci, SQL Server *_CI_AS), per dialect.
 COLLATIONS = {name: s.collation for name in DIALECTS if (s := dialect_spec(name)).collation}
@@ -62,60 +62,9 @@ class _DropCommandFallback(logging.Filter):
 logging.getLogger("sqlglot").addFilter(_DropCommandFallback())
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A gated, normalized submission, ready for the sandbox.
-
-    `sql` is canonical DuckDB SQL; `collation` is the default collation the source dialect
-    compares strings with (None: binary, DuckDB's default); `columns` are the output names.
-    """
-
-    sql: str
-    dialect: str
-    columns: tuple[str, ...]
-    collation: str | None = None
-    source: str = field(default="", compare=False, repr=False)
-
-    @property
-    def key(self) -> str:
-        """Cache key for identical submissions: same SQL and collation, same result."""
-        return hashlib.sha256(f"{self.collation or ''}\0{self.sql}".encode()).hexdigest()
-
-
 def schema_from_tables(tables: object) -> Schema:
     """{table: {column: duckdb type}} from simgen.spec.TABLES (or anything with .name/.columns)."""
     return {t.name: {c.name: c.duckdb_type for c in t.columns} for t in tables}  # type: ignore[attr-defined]
-
-
-def decode_submission(data: bytes, max_bytes: int = MAX_BYTES) -> str:
-    """Bytes of a .sql file to text: UTF-8 (with or without BOM) or UTF-16 with BOM, else refused."""
-    if len(data) > max_bytes:
-        raise SubmissionError(f"the file is {len(data):,} bytes; the limit is {max_bytes:,} bytes")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise SubmissionError(f"the file is not valid UTF-16 ({error.reason} at byte {error.start})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise SubmissionError(
-            f"the file is not valid UTF-8: byte 0x{data[error.start]:02x} at line {line} "
-            f"(offset {error.start}); save it as UTF-8"
-        ) from None
-
-
-def read_submission(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
-    """Read a submission file with the size cap applied before the whole file is loaded."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise SubmissionError(f"cannot read {path}: {error.strerror or error}") from None
-    if len(data) > max_bytes:
-        raise SubmissionError(f"the file is larger than the limit of {max_bytes:,} bytes")
-    return decode_submission(data, max_bytes)
 
 
 def prepare(text: str | bytes, dialect: str | None = None, schema: Schema | None = None) -> Prepared:
@@ -150,6 +99,12 @@ def prepare(text: str | bytes, dialect: str | None = None, schema: Schema | None
             hit = _prepare(text, tokens, name, frozen)
     except RecursionError:
         raise LimitError("nesting", "the query is nested too deeply to analyse") from None
+    except MemoryError:
+        raise LimitError("memory", "the query is too large to analyse") from None
+    except SimgenError:
+        raise
+    except Exception as error:  # noqa: BLE001 - e.g. the tokenizer: still one verdict, never a crash
+        raise _internal("this query", "reading", error) from None
     for cache, cache_key in ((_BY_TOKENS, key), (_BY_TEXT, exact)):
         if len(cache) >= _CACHE_MAX:
             cache.clear()
@@ -194,7 +149,9 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
 
     A fixed sequence of stages, each asking the dialect's spec (simgen/grader/dialects/<name>.py):
     text rewrites, parse, idiom rewrites, gate, names, structural rewrites, qualify and type,
-    typed rewrites and refusals, DuckDB SQL, gate again.
+    typed rewrites and refusals, DuckDB SQL, gate again. Anything but a GradeError raised after
+    parsing is a bug on our side or sqlglot's: it becomes an InternalError naming the stage and,
+    where it can be found, the function it failed on.
     """
     spec = dialect_spec(dialect)
     read = spec.sqlglot
@@ -203,35 +160,45 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
         if rewritten != text:
             text, tokens = rewritten, _tokenize(rewritten, read)
     tree = _parse(text, read, tokens)
-    tables = {name.lower() for name, _ in frozen}
-    tree = fixups.drop_harmless_hints(tree)
-    for tree_rule in spec.tree_rewrites:
-        tree = tree_rule(tree)
-    gate.check_tree(tree, tables, dialect)
-    _check_depth(tree)
-    if spec.to_char:
-        _remember_to_char_formats(tree, tokens, read)
-    tree = resolve_names(tree, spec)
-    tree = _strip_table_qualifiers(tree, tables)
-    tree = fixups.before_qualify(tree, spec)
-    mapping = _mapping_schema(read, frozen)
+    stage = "checking"
     try:
-        tree = qualify(tree, schema=mapping, dialect=read, validate_qualify_columns=True,
-                       quote_identifiers=True, identify=True)
-        tree = annotate_types(tree, schema=mapping, dialect=read)
-    except OptimizeError as error:
-        raise QueryError(_name_hint(_clean(str(error)), spec)) from None
-    except SqlglotError as error:
-        raise UnsupportedError(_clean(str(error)), dialect) from None
-    tree = fixups.after_annotate(tree, spec)
-    columns = tuple(tree.named_selects) if isinstance(tree, exp.Query) else ()
-    try:
-        # copy=False: the tree is ours and done with; the generator's defensive deep copy was
-        # about a third of preparing a query never seen before.
-        sql = tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, comments=False, copy=False)
-    except SqlglotUnsupported as error:
-        raise UnsupportedError(_clean(str(error)), dialect) from None
-    gate.check_duckdb(sql, tables, dialect)
+        tables = {name.lower() for name, _ in frozen}
+        tree = fixups.drop_harmless_hints(tree)
+        for tree_rule in spec.tree_rewrites:
+            tree = tree_rule(tree)
+        gate.check_tree(tree, tables, dialect)
+        _check_size(tree)
+        stage = "normalizing"
+        if spec.to_char:
+            _remember_to_char_formats(tree, tokens, read)
+        tree = resolve_names(tree, spec)
+        tree = _strip_table_qualifiers(tree, tables)
+        tree = fixups.before_qualify(tree, spec)
+        mapping = _mapping_schema(read, frozen)
+        stage = "resolving the names and types in"
+        try:
+            tree = qualify(tree, schema=mapping, dialect=read, validate_qualify_columns=True,
+                           quote_identifiers=True, identify=True)
+            tree = annotate_types(tree, schema=mapping, dialect=read)
+        except OptimizeError as error:
+            raise QueryError(_name_hint(_clean(str(error)), spec)) from None
+        except SqlglotError as error:
+            raise UnsupportedError(_clean(str(error)), dialect) from None
+        stage = "translating"
+        tree = fixups.after_annotate(tree, spec)
+        columns = tuple(tree.named_selects) if isinstance(tree, exp.Query) else ()
+        try:
+            # copy=False: the tree is ours and done with; the generator's defensive deep copy was
+            # about a third of preparing a query never seen before.
+            sql = tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, comments=False, copy=False)
+        except SqlglotUnsupported as error:
+            raise UnsupportedError(_clean(str(error)), dialect) from None
+        stage = "checking the translation of"
+        gate.check_duckdb(sql, tables, dialect)
+    except (GradeError, RecursionError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        raise _tree_failure(tree, tokens, stage, error) from None
     return Prepared(sql=sql, dialect=dialect, columns=columns, collation=spec.collation, source=text)
 
 
@@ -315,8 +282,9 @@ def _token_error(text: str, message: str) -> ParseError:
 
 
 def _parse(text: str, read: str, tokens: list) -> exp.Expression:
+    parser = Dialect.get_or_raise(read).parser(error_level=ErrorLevel.IMMEDIATE)
     try:
-        statements = Dialect.get_or_raise(read).parser(error_level=ErrorLevel.IMMEDIATE).parse(tokens, text)
+        statements = parser.parse(tokens, text)
     except SqlglotParseError as error:
         first = error.errors[0] if error.errors else {}
         description = _clean(str(first.get("description", error)))
@@ -328,16 +296,78 @@ def _parse(text: str, read: str, tokens: list) -> exp.Expression:
                          _clean(str(first.get("highlight", ""))), context) from None
     except TokenError as error:
         raise _token_error(text, str(error)) from None
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - a sqlglot bug on odd input: say where it happened
+        raise _parser_failure(tokens, getattr(parser, "_index", len(tokens)), error) from None
     return gate.check_statements(statements)
 
 
-def _check_depth(tree: exp.Expression) -> None:
+def _parser_failure(tokens: list, index: int, error: Exception) -> InternalError:
+    """The parser raised something other than a parse error (seen: T-SQL DATEDIFF with two
+    arguments, Spark MAP(1), BigQuery regexp_extract()): name the innermost call open at the
+    parser's position, as the user wrote it, with its line and column."""
+    opened: list[int] = []
+    for i, token in enumerate(tokens[: index + 1]):
+        if token.token_type == TokenType.L_PAREN:
+            opened.append(i)
+        elif token.token_type == TokenType.R_PAREN and opened and i < index:
+            opened.pop()
+    call = next((tokens[i - 1] for i in reversed(opened) if i > 0 and tokens[i - 1].token_type not in
+                 (TokenType.L_PAREN, TokenType.COMMA)), None)
+    at = call or (tokens[min(index, len(tokens) - 1)] if tokens else None)
+    construct = f"{call.text}(...)" if call else (repr(at.text) if at else "the query")
+    where = f" at {_where(at)}" if at else ""
+    return _internal(construct + where, "parsing", error)
+
+
+def _where(token) -> str:
+    """sqlglot's token column is that of its last character; people count from the first."""
+    return f"line {token.line}, column {max(1, token.col - len(token.text) + 1)}"
+
+
+def _internal(construct: str, stage: str, error: BaseException) -> InternalError:
+    return InternalError(
+        f"the grader failed on {construct} while {stage} it ({type(error).__name__}). This is a gap in "
+        "simgen's SQL translation, not necessarily a mistake in your query: check that part (its arguments), "
+        "or write it another way", construct=construct)
+
+
+def _tree_failure(tree: exp.Expression | None, tokens: list, stage: str, error: Exception) -> InternalError:
+    """A failure after parsing: name the innermost function that the user wrote and that DuckDB
+    SQL cannot be generated for on its own (a node sqlglot made up, such as the cast it wraps an
+    argument in, is named by the call the user wrote around it), else the stage alone."""
+    called = {t.text.upper(): t for t, nxt in zip(tokens, tokens[1:]) if nxt.token_type == TokenType.L_PAREN}
+    failing = []
+    for node in (tree.find_all(exp.Func) if tree is not None else ()):
+        try:
+            node.sql(dialect="duckdb", unsupported_level=ErrorLevel.IGNORE)
+        except Exception:  # noqa: BLE001 - probing which node breaks the generator
+            failing.append(node)
+    for node in reversed(failing):  # find_all is breadth-first: innermost last
+        names = [node.name] if isinstance(node, exp.Anonymous) else [*getattr(node, "_sql_names", ()), node.sql_name()]
+        token = next((called[n.upper()] for n in names if n.upper() in called), None)
+        if token is not None:
+            return _internal(f"{token.text}(...) at {_where(token)}", stage, error)
+    return _internal("this query", stage, error)
+
+
+def _check_size(tree: exp.Expression) -> None:
+    """Bound what preparing may cost before the optimizer runs: depth (its recursion), nodes and
+    joins (its time: column resolution through many joins grows faster than linearly)."""
     stack = [(tree, 1)]
+    nodes = joins = 0
     while stack:
         node, depth = stack.pop()
         if depth > MAX_TREE_DEPTH:
             raise LimitError("nesting", f"the expression is nested more than {MAX_TREE_DEPTH} levels deep; "
                                         "simplify it (long chains of AND/OR/+ count as nesting)")
+        nodes += 1
+        joins += isinstance(node, exp.Join)
+        if nodes > MAX_NODES:
+            raise LimitError("size", f"the query has more than {MAX_NODES:,} syntax nodes; simplify it")
+        if joins > MAX_JOINS:
+            raise LimitError("size", f"the query has more than {MAX_JOINS} joins; simplify it")
         stack.extend((child, depth + 1) for child in node.iter_expressions())
 
 

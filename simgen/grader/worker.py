@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import traceback
 from multiprocessing.connection import Connection
 
 import duckdb
@@ -79,7 +78,9 @@ _PATHS: list[tuple[str, str]] = []
 
 
 def sanitize(message: str) -> str:
-    """DuckDB errors may quote file paths; a submission must not learn where anything lives."""
+    """DuckDB errors may quote file paths and carry a C++ stack trace; a submission must not learn
+    where anything lives, and a person needs the error, not the trace."""
+    message = message.split("\n\nStack Trace:", 1)[0]
     for path, label in _PATHS:
         message = message.replace(path, label)
     message = re.sub(r"(/[\w.\-]+){2,}", "<path>", message)
@@ -97,7 +98,7 @@ def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: W
             return "forbidden", "exactly one SELECT statement may run"
         if collation:
             cursor.execute(f"SET default_collation = {_quote_string(collation)}")
-        reader = cursor.sql(sql).to_arrow_reader(8192)
+        reader = _comparable(cursor.sql(sql)).to_arrow_reader(8192)
         batches = []
         rows = size = 0
         for batch in reader:
@@ -121,6 +122,10 @@ def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: W
         return "ok", sink.getvalue().to_pybytes()
     except duckdb.InterruptException as error:
         return "time", sanitize(str(error))
+    except (duckdb.InternalException, duckdb.FatalException) as error:
+        # DuckDB's own bug, triggered by this query; the database is invalidated now, so the
+        # supervisor replaces this worker (see Sandbox._collect).
+        return "internal", sanitize(str(error)).splitlines()[0]
     except duckdb.OutOfMemoryException as error:
         message = sanitize(str(error))
         return ("disk" if "offload" in message else "memory"), message
@@ -140,6 +145,19 @@ def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: W
             except duckdb.Error:
                 pass
         cursor.close()
+
+
+def _comparable(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """UHUGEINT reaches Arrow as a signed 128-bit decimal, so 2^128 - 1 would read as -1: such
+    columns are cast to HUGEINT, exact for every value that fits and an error for the rest."""
+    types = [str(t) for t in rel.types]
+    if not any("UHUGEINT" in t for t in types):
+        return rel
+    columns = ", ".join(
+        f"CAST(#{i} AS {t.replace('UHUGEINT', 'HUGEINT')}) AS {_quote_identifier(name)}" if "UHUGEINT" in t
+        else f"#{i} AS {_quote_identifier(name)}"
+        for i, (name, t) in enumerate(zip(rel.columns, types), start=1))
+    return rel.project(columns)
 
 
 def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
@@ -163,7 +181,8 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
                                    (spec.native or {}).get(key))
                  for index, (key, tables) in enumerate(spec.datasets.items())}
     except Exception as error:  # noqa: BLE001 - report any start-up failure to the supervisor
-        channel.send(("fatal", sanitize(f"{type(error).__name__}: {error}")))
+        # Before any query: this message is for the person running the grader, with real paths.
+        channel.send(("fatal", f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"))
         return
     channel.send(("ready",))
     while True:
@@ -176,7 +195,7 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
         _, job_id, dataset, sql, collation = message
         try:
             kind, payload = run_query(conns[dataset], sql, collation or "", spec)
-        except Exception:  # noqa: BLE001 - never let one query kill the loop silently
-            kind, payload = "query", sanitize(traceback.format_exc(limit=1))
+        except Exception as error:  # noqa: BLE001 - never let one query kill the loop silently
+            kind, payload = "internal", sanitize(f"{type(error).__name__}: {error}").splitlines()[0]
         channel.send(("result", job_id, kind, payload))
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import statistics
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -74,14 +72,14 @@ def test_dataset_tables_and_bytes(dataset, tmp_path):
     assert parse_bytes("2GB") == 2 * 10**9 and parse_bytes("512MiB") == 512 * 2**20
 
 
-def test_per_query_overhead_is_low(sandbox):
+def test_workers_and_their_connections_are_reused_across_queries(sandbox):
+    """A query costs a pipe round trip, not a process start (the round trip's time is a figure
+    in bench/grade.py, never a bound here)."""
     sandbox.run("select 1", "tiny")
-    timings = []
-    for _ in range(60):
-        start = time.perf_counter()
-        sandbox.run("select 1 as x", "tiny")
-        timings.append(time.perf_counter() - start)
-    assert statistics.median(timings) < 0.01  # measured ~1 ms; generous for a loaded CI machine
+    pids, restarts = sandbox.pids, sandbox.restarts
+    for i in range(60):
+        assert sandbox.run(f"select {i} as x", "tiny").to_pylist() == [{"x": i}]
+    assert sandbox.pids == pids and sandbox.restarts == restarts
 
 
 @pytest.fixture()
@@ -95,12 +93,10 @@ def test_a_hung_worker_is_killed_and_replaced_without_losing_the_batch(small_box
     (pid,) = small_box.pids
     os.kill(pid, signal.SIGSTOP)  # a worker that no longer answers, like an uninterruptible query
     jobs = [Job("select 1 as x", "tiny", tag="hung"), Job("select 2 as x", "tiny", tag="next")]
-    start = time.monotonic()
     outcomes = {job.tag: outcome for job, outcome in small_box.run_many(jobs)}
     assert isinstance(outcomes["hung"], LimitError) and outcomes["hung"].limit == "time"
     assert outcomes["next"].to_pylist() == [{"x": 2}]
     assert small_box.restarts == 1 and small_box.pids != [pid]
-    assert time.monotonic() - start < 10
 
 
 def test_memory_watchdog_kills_a_worker_over_its_cap(small_box):
@@ -145,7 +141,10 @@ def test_spilling_is_capped_inside_the_per_run_temp_space(dataset):
     temp = box._temp
     try:
         with pytest.raises(LimitError) as caught:
-            box.run("select count(*) from (select range % 1000003 as k, count(*) from range(20000000) group by 1)", "tiny")
+            # A window over 3M distinct strings must hold them all sorted: ~150 MB, so with 64 MB of
+            # memory it spills, at any thread count (a GROUP BY stopped spilling with one thread).
+            box.run("select max(rn) from (select row_number() over (order by m) rn from "
+                    "(select md5(range::varchar) m from range(3000000)))", "tiny")
         assert caught.value.limit == "disk" and temp not in caught.value.message
         assert os.listdir(temp) == ["w0"]  # the worker's temp directory lives in the run's temp space
     finally:
@@ -175,6 +174,7 @@ def test_limits_scale_with_the_dataset(tmp_path):
 @pytest.mark.parametrize("module, absent", [
     ("simgen.grader.worker", ("sqlglot", "simgen.grader.sql", "simgen.grader.compare")),
     ("simgen.grader.sandbox", ("sqlglot", "duckdb", "pyarrow")),
+    ("simgen.grader.preparer", ("sqlglot", "duckdb", "pyarrow")),  # the children load them, not the supervisor
     ("simgen.cli", ("sqlglot", "duckdb", "pyarrow", "numpy", "simgen.engine")),
 ])
 def test_start_up_imports_only_what_is_used(module, absent):
