@@ -183,6 +183,26 @@ HANDLED = [
      "/ is fractional; div truncates"),
     ("databricks", "select trunc(date '2025-03-17', 'MM'), dayofweek(date '2025-01-05'), cast(2.7 as int)",
      [(date(2025, 3, 1), 1, 2)], "trunc is a DATE; Sunday = 1; casts truncate"),
+    # Row generators (date spines), each dialect's own
+    ("oracle", "select count(*), min(lvl), max(lvl) from (select level as lvl from dual connect by level <= 365)",
+     [(365, 1, 365)], "CONNECT BY LEVEL <= n on dual generates 1..n"),
+    ("oracle", "SELECT COUNT(*) FROM (SELECT LEVEL FROM DUAL CONNECT BY LEVEL <= 0)", [(1,)],
+     "the root row is always returned (LEVEL 1), even when the condition is false"),
+    ("oracle", "select max(rownum_) from (select rownum as rownum_ from dual connect by rownum < 10.5)", [(10,)],
+     "CONNECT BY ROWNUM < n: 1..ceil(n) - 1"),
+    ("oracle", "select max(date '2025-01-01' + level - 1) from dual connect by level <= 365",
+     [(datetime(2025, 12, 31),)], "date + LEVEL - 1: Oracle DATE arithmetic in days"),
+    ("snowflake", "select min(seq4()), max(seq4()), count(*) from table(generator(rowcount => 365))",
+     [(0, 364, 365)], "GENERATOR(ROWCOUNT => n) with SEQ4() numbering 0..n-1"),
+    ("snowflake", "select max(rn) from (select row_number() over (order by seq8()) as rn from table(generator(rowcount => 10)) g)",
+     [(10,)], "ROW_NUMBER() OVER (ORDER BY SEQ8()) over a generator"),
+    ("snowflake", "select sum(f.value), max(f.index) from lateral flatten(input => array_generate_range(0, 5)) f",
+     [(10, 4)], "FLATTEN of a constant array: VALUE and 0-based INDEX"),
+    ("redshift", "select max('2025-01-01'::date + n) from generate_series(0, 364) as n", [(date(2025, 12, 31),)],
+     "date + integer is a date"),
+    ("sqlite", "with recursive d(x) as (select '2025-01-01' union all select date(x, '+1 day') from d "
+               "where x < '2025-01-31') select count(*), max(x) from d", [(31, date(2025, 1, 31))],
+     "ISO text anchor of a date() spine"),
 ]
 
 # (dialect, submission, words the refusal must contain)
@@ -206,6 +226,12 @@ REFUSED = [
     ("sqlite", "select count(*) from users where user_id = '1'", "compares a number with text"),
     ("sqlite", "select date(signup_date, 'weekday 0') from users", "modifier"),
     ("redshift", "select datediff(week, '2025-01-04', '2025-01-05')", "week"),
+    ("oracle", "select user_id from users start with user_id = 1 connect by prior user_id = user_id + 1",
+     "recursive WITH"),
+    ("oracle", "select level from users connect by level <= 3", "CONNECT BY LEVEL <= 3 over a table"),
+    ("oracle", "select level from dual connect by level <= user_id", "CONNECT BY"),
+    ("snowflake", "select seq4() from users", "SEQ4() outside"),
+    ("snowflake", "select 1 from table(generator(timelimit => 10))", "TIMELIMIT"),
 ]
 
 

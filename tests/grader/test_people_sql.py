@@ -365,6 +365,170 @@ WHERE r.ua = a.ua AND r.ub = a.ub AND r.removed_at > a.added_at
                     AND GREATEST(a2.user_a, a2.user_b) = a.ub
                     AND a2.added_at > a.added_at AND a2.added_at < r.removed_at)
 GROUP BY a.ua, a.ub, a.added_at"""),
+    # --- rolling_watch_time: each dialect's date spine ---------------------------------------------
+    ("duckdb", "rolling_watch_time", "range_spine", """
+WITH Days AS (SELECT CAST(range AS DATE) AS Day FROM range(DATE '2025-01-01', DATE '2026-01-01', INTERVAL 1 DAY)),
+Totals AS (SELECT CAST(Session_Ts AS DATE) AS Day, SUM(Watch_Minutes) AS Minutes FROM Sessions GROUP BY 1)
+SELECT d.Day, ROUND(COALESCE(t.Minutes, 0), 2) AS watch_minutes,
+       ROUND(AVG(COALESCE(t.Minutes, 0)) OVER (ORDER BY d.Day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM Days d LEFT JOIN Totals t ON t.Day = d.Day ORDER BY d.Day"""),
+    ("postgres", "rolling_watch_time", "generate_series", """
+WITH calendar AS (
+  SELECT gs::date AS day FROM generate_series('2025-01-01'::date, '2025-12-31'::date, interval '1 day') AS gs
+), daily AS (
+  SELECT session_ts::date AS day, SUM(watch_minutes) AS total FROM sessions GROUP BY session_ts::date
+)
+SELECT c.day, ROUND(COALESCE(d.total, 0)::numeric, 2) AS watch_minutes,
+       ROUND(AVG(COALESCE(d.total, 0)) OVER (ORDER BY c.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW)::numeric, 2) AS avg_7d
+FROM calendar c LEFT JOIN daily d ON d.day = c.day
+ORDER BY c.day"""),
+    ("redshift", "rolling_watch_time", "generate_series_offsets", """
+WITH days AS (SELECT ('2025-01-01'::date + n)::date AS day FROM generate_series(0, 364) AS n),
+totals AS (SELECT TRUNC(session_ts) AS day, SUM(watch_minutes) AS minutes FROM sessions GROUP BY 1)
+SELECT days.day, ROUND(NVL(totals.minutes, 0), 2) AS watch_minutes,
+       ROUND(AVG(NVL(totals.minutes, 0)) OVER (ORDER BY days.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM days LEFT JOIN totals ON totals.day = days.day
+ORDER BY days.day"""),
+    ("mysql", "rolling_watch_time", "recursive_cte", """
+WITH RECURSIVE Dates AS (
+    SELECT DATE('2025-01-01') AS Day
+    UNION ALL
+    SELECT Day + INTERVAL 1 DAY FROM Dates WHERE Day < '2025-12-31'
+),
+Daily AS (
+    SELECT DATE(Session_Ts) AS Day, SUM(Watch_Minutes) AS Total FROM Sessions GROUP BY DATE(Session_Ts)
+)
+SELECT Dates.Day AS day, ROUND(IFNULL(Daily.Total, 0), 2) AS watch_minutes,
+       ROUND(AVG(IFNULL(Daily.Total, 0)) OVER (ORDER BY Dates.Day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM Dates LEFT JOIN Daily ON Daily.Day = Dates.Day
+ORDER BY Dates.Day"""),
+    ("mysql", "rolling_watch_time", "recursive_cte_date_add", """
+WITH RECURSIVE cal (dt) AS (
+  SELECT CAST('2025-01-01' AS DATE)
+  UNION ALL
+  SELECT DATE_ADD(dt, INTERVAL 1 DAY) FROM cal WHERE dt < '2025-12-31'
+)
+SELECT cal.dt AS day, ROUND(COALESCE(SUM(s.watch_minutes), 0), 2) AS watch_minutes,
+       ROUND(AVG(COALESCE(SUM(s.watch_minutes), 0)) OVER (ORDER BY cal.dt ROWS 6 PRECEDING), 2) AS avg_7d
+FROM cal LEFT JOIN sessions s ON DATE(s.session_ts) = cal.dt
+GROUP BY cal.dt ORDER BY cal.dt"""),
+    ("tsql", "rolling_watch_time", "recursive_cte_maxrecursion", """
+WITH Calendar AS (
+    SELECT CAST('2025-01-01' AS DATE) AS [Day]
+    UNION ALL
+    SELECT DATEADD(DAY, 1, [Day]) FROM Calendar WHERE [Day] < '2025-12-31'
+),
+Daily AS (
+    SELECT CAST(Session_Ts AS DATE) AS [Day], SUM(Watch_Minutes) AS Total FROM dbo.Sessions GROUP BY CAST(Session_Ts AS DATE)
+)
+SELECT c.[Day] AS day, ROUND(ISNULL(d.Total, 0), 2) AS watch_minutes,
+       ROUND(AVG(ISNULL(d.Total, 0)) OVER (ORDER BY c.[Day] ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM Calendar c LEFT JOIN Daily d ON d.[Day] = c.[Day]
+ORDER BY c.[Day]
+OPTION (MAXRECURSION 0)"""),
+    ("tsql", "rolling_watch_time", "generate_series", """
+SELECT DATEADD(DAY, gs.value, CAST('2025-01-01' AS DATE)) AS day,
+       ROUND(COALESCE(d.Total, 0), 2) AS watch_minutes,
+       ROUND(AVG(COALESCE(d.Total, 0)) OVER (ORDER BY gs.value ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM GENERATE_SERIES(0, 364) AS gs
+LEFT JOIN (SELECT CAST(Session_Ts AS DATE) AS Day, SUM(Watch_Minutes) AS Total FROM Sessions
+           GROUP BY CAST(Session_Ts AS DATE)) d ON d.Day = DATEADD(DAY, gs.value, CAST('2025-01-01' AS DATE))
+ORDER BY day"""),
+    ("oracle", "rolling_watch_time", "connect_by_level", """
+WITH days AS (
+  SELECT DATE '2025-01-01' + LEVEL - 1 AS day FROM dual CONNECT BY LEVEL <= 365
+), daily AS (
+  SELECT TRUNC(session_ts) AS day, SUM(watch_minutes) AS total FROM sessions GROUP BY TRUNC(session_ts)
+)
+SELECT d.day, ROUND(NVL(t.total, 0), 2) AS watch_minutes,
+       ROUND(AVG(NVL(t.total, 0)) OVER (ORDER BY d.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM days d LEFT JOIN daily t ON t.day = d.day
+ORDER BY d.day"""),
+    ("oracle", "rolling_watch_time", "connect_by_rownum", """
+SELECT CAL.DAY, ROUND(NVL(SUM(S.WATCH_MINUTES), 0), 2) AS WATCH_MINUTES,
+       ROUND(AVG(NVL(SUM(S.WATCH_MINUTES), 0)) OVER (ORDER BY CAL.DAY ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS AVG_7D
+FROM (SELECT TO_DATE('2025-01-01', 'YYYY-MM-DD') + ROWNUM - 1 AS DAY FROM DUAL
+      CONNECT BY ROWNUM <= TO_DATE('2025-12-31', 'YYYY-MM-DD') - TO_DATE('2025-01-01', 'YYYY-MM-DD') + 1) CAL
+LEFT JOIN SESSIONS S ON TRUNC(S.SESSION_TS) = CAL.DAY
+GROUP BY CAL.DAY ORDER BY CAL.DAY"""),
+    ("snowflake", "rolling_watch_time", "generator_seq4", """
+WITH DATES AS (
+    SELECT DATEADD(DAY, SEQ4(), '2025-01-01'::DATE) AS DAY FROM TABLE(GENERATOR(ROWCOUNT => 365))
+), DAILY AS (
+    SELECT SESSION_TS::DATE AS DAY, SUM(WATCH_MINUTES) AS MINUTES FROM SESSIONS GROUP BY 1
+)
+SELECT D.DAY, ROUND(ZEROIFNULL(T.MINUTES), 2) AS WATCH_MINUTES,
+       ROUND(AVG(ZEROIFNULL(T.MINUTES)) OVER (ORDER BY D.DAY ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS AVG_7D
+FROM DATES D LEFT JOIN DAILY T ON T.DAY = D.DAY
+ORDER BY D.DAY"""),
+    ("snowflake", "rolling_watch_time", "generator_row_number", """
+with spine as (
+    select dateadd(day, row_number() over (order by seq4()) - 1, to_date('2025-01-01')) as day
+    from table(generator(rowcount => 365))
+)
+select spine.day, round(coalesce(sum(s.watch_minutes), 0), 2) as watch_minutes,
+       round(avg(coalesce(sum(s.watch_minutes), 0)) over (order by spine.day rows between 6 preceding and current row), 2) as avg_7d
+from spine left join sessions s on to_date(s.session_ts) = spine.day
+group by spine.day order by spine.day"""),
+    ("snowflake", "rolling_watch_time", "flatten_array_range", """
+SELECT DATEADD(day, f.value::INT, '2025-01-01'::DATE) AS day,
+       ROUND(COALESCE(t.total, 0), 2) AS watch_minutes,
+       ROUND(AVG(COALESCE(t.total, 0)) OVER (ORDER BY f.value ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM LATERAL FLATTEN(INPUT => ARRAY_GENERATE_RANGE(0, 365)) f
+LEFT JOIN (SELECT DATE_TRUNC('day', session_ts)::DATE AS day, SUM(watch_minutes) AS total FROM sessions GROUP BY 1) t
+  ON t.day = DATEADD(day, f.value::INT, '2025-01-01'::DATE)
+ORDER BY day"""),
+    ("bigquery", "rolling_watch_time", "generate_date_array", """
+WITH calendar AS (
+  SELECT day FROM UNNEST(GENERATE_DATE_ARRAY('2025-01-01', '2025-12-31', INTERVAL 1 DAY)) AS day
+),
+daily AS (
+  SELECT DATE(session_ts) AS day, SUM(watch_minutes) AS total FROM `proj.netflix.sessions` GROUP BY day
+)
+SELECT c.day, ROUND(IFNULL(d.total, 0), 2) AS watch_minutes,
+       ROUND(AVG(IFNULL(d.total, 0)) OVER (ORDER BY c.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM calendar c LEFT JOIN daily d USING (day)
+ORDER BY c.day"""),
+    ("spark", "rolling_watch_time", "explode_sequence", """
+WITH days AS (
+  SELECT explode(sequence(to_date('2025-01-01'), to_date('2025-12-31'), interval 1 day)) AS day
+), daily AS (
+  SELECT to_date(session_ts) AS day, sum(watch_minutes) AS total FROM sessions GROUP BY to_date(session_ts)
+)
+SELECT days.day, round(coalesce(daily.total, 0), 2) AS watch_minutes,
+       round(avg(coalesce(daily.total, 0)) OVER (ORDER BY days.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM days LEFT JOIN daily ON daily.day = days.day
+ORDER BY days.day"""),
+    ("databricks", "rolling_watch_time", "lateral_view_explode", """
+SELECT d.day, ROUND(COALESCE(t.total, 0), 2) AS watch_minutes,
+       ROUND(AVG(COALESCE(t.total, 0)) OVER (ORDER BY d.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM (SELECT explode(sequence(DATE'2025-01-01', DATE'2025-12-31', INTERVAL 1 DAY)) AS day) d
+LEFT JOIN (SELECT CAST(session_ts AS DATE) AS day, SUM(watch_minutes) AS total FROM sessions GROUP BY 1) t
+  ON t.day = d.day
+ORDER BY d.day"""),
+    ("trino", "rolling_watch_time", "unnest_sequence", """
+WITH days AS (
+  SELECT day FROM UNNEST(sequence(DATE '2025-01-01', DATE '2025-12-31', INTERVAL '1' DAY)) AS t(day)
+), daily AS (
+  SELECT date(session_ts) AS day, sum(watch_minutes) AS total FROM sessions GROUP BY 1
+)
+SELECT days.day, round(coalesce(daily.total, 0), 2) AS watch_minutes,
+       round(avg(coalesce(daily.total, 0)) OVER (ORDER BY days.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM days LEFT JOIN daily ON daily.day = days.day
+ORDER BY days.day"""),
+    ("sqlite", "rolling_watch_time", "recursive_date_modifier", """
+WITH RECURSIVE dates(day) AS (
+  SELECT '2025-01-01'
+  UNION ALL
+  SELECT date(day, '+1 day') FROM dates WHERE day < '2025-12-31'
+),
+daily AS (
+  SELECT date(session_ts) AS day, SUM(watch_minutes) AS total FROM sessions GROUP BY date(session_ts)
+)
+SELECT dates.day, ROUND(IFNULL(daily.total, 0), 2) AS watch_minutes,
+       ROUND(AVG(IFNULL(daily.total, 0)) OVER (ORDER BY dates.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM dates LEFT JOIN daily ON daily.day = dates.day
+ORDER BY dates.day"""),
 ]
 
 WRONG = [
@@ -403,6 +567,23 @@ GROUP BY a.user_a, a.user_b, a.added_at"""),
 SELECT s.user_id, max_by(a.channel, s.session_ts) AS channel
 FROM sessions s JOIN attribution a ON a.session_id = s.session_id
 GROUP BY s.user_id HAVING bool_or(a.conversion)"""),
+    ("oracle", "rolling_watch_time", "spine_one_day_short", """
+SELECT d.day, ROUND(NVL(SUM(s.watch_minutes), 0), 2) AS watch_minutes,
+       ROUND(AVG(NVL(SUM(s.watch_minutes), 0)) OVER (ORDER BY d.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM (SELECT DATE '2025-01-01' + LEVEL AS day FROM dual CONNECT BY LEVEL < 365) d
+LEFT JOIN sessions s ON TRUNC(s.session_ts) = d.day
+GROUP BY d.day ORDER BY d.day"""),
+    ("snowflake", "rolling_watch_time", "no_spine", """
+SELECT SESSION_TS::DATE AS DAY, ROUND(SUM(WATCH_MINUTES), 2) AS WATCH_MINUTES,
+       ROUND(AVG(SUM(WATCH_MINUTES)) OVER (ORDER BY SESSION_TS::DATE ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS AVG_7D
+FROM SESSIONS WHERE YEAR(SESSION_TS) = 2025 GROUP BY 1 ORDER BY 1"""),
+    ("tsql", "rolling_watch_time", "null_days_skipped_in_average", """
+SELECT DATEADD(DAY, gs.value, CAST('2025-01-01' AS DATE)) AS day, ROUND(COALESCE(d.Total, 0), 2) AS watch_minutes,
+       ROUND(AVG(d.Total) OVER (ORDER BY gs.value ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
+FROM GENERATE_SERIES(0, 364) AS gs
+LEFT JOIN (SELECT CAST(Session_Ts AS DATE) AS Day, SUM(Watch_Minutes) AS Total FROM Sessions
+           GROUP BY CAST(Session_Ts AS DATE)) d ON d.Day = DATEADD(DAY, gs.value, CAST('2025-01-01' AS DATE))
+ORDER BY day"""),
 ]
 
 

@@ -167,6 +167,19 @@ def case_insensitive_like(node: exp.Expression, spec: DialectSpec) -> exp.Expres
     return None
 
 
+def date_plus_days(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
+    """PostgreSQL/Redshift `date + n` / `date - n` add days and stay a DATE, for any integer n (a
+    generate_series() value included, which DuckDB makes BIGINT and will not add to a DATE)."""
+    left, right = node.this, node.expression
+    # A column of generate_series() is untyped here; a non-integer there makes the cast fail loudly.
+    maybe_integer = is_type(right, INTEGER) or (not known(right) and not isinstance(right, (exp.Interval, exp.Literal)))
+    if is_type(left, {exp.DType.DATE}) and maybe_integer and not is_type(right, {exp.DType.INT}):
+        node = node.copy()
+        node.set("expression", exp.Cast(this=right.copy(), to=exp.DataType.build("INT")))
+        return node
+    return None
+
+
 def whole_units_elapsed(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
     """TIMESTAMPDIFF that counts whole units elapsed (MySQL, BigQuery, Spark); DuckDB's DATE_DIFF
     counts boundaries crossed and its DATE_SUB whole units."""
@@ -221,3 +234,49 @@ def with_ties_to_qualify(tree: exp.Expression) -> exp.Expression:
         select.set("qualify", exp.Qualify(this=exp.and_(existing.this, condition) if existing else condition))
         select.set("limit", None)
     return tree
+
+
+# --- row generators (date spines) -----------------------------------------------------------------
+
+def series_table(alias: str, columns: list[tuple[str, exp.Expression]]) -> exp.Subquery:
+    """A derived table `(SELECT expr AS name, ...) AS alias`, the shape every dialect's row
+    generator is rewritten to: the expressions are DuckDB's UNNEST(GENERATE_SERIES(...)) (an
+    Explode node), so the gate sees no table function at all.
+
+    >>> series_table("g", [("n", exp.Explode(this=exp.GenerateSeries(start=exp.Literal.number(1),
+    ...     end=exp.Literal.number(3))))]).sql("duckdb")
+    '(SELECT UNNEST(GENERATE_SERIES(1, 3)) AS n) AS g'
+    """
+    select = exp.Select(expressions=[exp.alias_(value, name) for name, value in columns])
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def integer_range(start: exp.Expression, end: exp.Expression) -> exp.Expression:
+    """UNNEST(GENERATE_SERIES(start, end)): the integers start..end, inclusive, one row each."""
+    return exp.Explode(this=exp.GenerateSeries(start=start, end=end))
+
+
+def is_constant(node: exp.Expression) -> bool:
+    """No column references outside a subquery of its own (a scalar subquery over the dataset is
+    fine: it does not correlate with the row being generated)."""
+    for column in node.find_all(exp.Column):
+        select = column.find_ancestor(exp.Select)
+        inside = select is not None and any(a is node for a in _ancestors(select))
+        if not inside:
+            return False
+    return True
+
+
+def _ancestors(node: exp.Expression):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def sql_of(node: exp.Expression, dialect: str, limit: int = 80) -> str:
+    """A construct as the user wrote it (re-generated in their dialect), shortened for a message."""
+    try:
+        text = " ".join(node.sql(dialect=dialect).split())
+    except Exception:  # noqa: BLE001 - a message must never fail
+        text = type(node).__name__.lower()
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

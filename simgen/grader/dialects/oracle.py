@@ -12,7 +12,11 @@ from simgen.grader.dialects.base import (
     DialectSpec,
     anonymous,
     drop_from_dual,
+    integer_range,
+    is_constant,
     is_type,
+    series_table,
+    sql_of,
     temporal,
 )
 from simgen.grader.errors import UnsupportedError
@@ -98,6 +102,68 @@ def rownum(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+_CONNECT_HINT = ("the one CONNECT BY form translated is the row generator `SELECT ... LEVEL ... FROM dual "
+                 "CONNECT BY LEVEL <= n`; for a hierarchy write a recursive WITH (WITH t (id, lvl) AS "
+                 "(SELECT ... UNION ALL SELECT ... FROM t JOIN ...)), ANSI since Oracle 11gR2")
+
+
+def _is_pseudo(node: exp.Expression, *names: str) -> bool:
+    return (isinstance(node, exp.Column) and not node.table and not node.this.quoted
+            and node.name.upper() in names)
+
+
+def connect_by_rows(tree: exp.Expression) -> exp.Expression:
+    """`SELECT DATE '2025-01-01' + LEVEL - 1 FROM dual CONNECT BY LEVEL <= 365`: Oracle's row
+    generator. From the one row of dual, CONNECT BY adds a child per level while the condition
+    holds, so LEVEL (and ROWNUM) run 1..n; the root row is always there, so n < 1 still gives one
+    row. Rewritten to a derived table of the integers 1..max(n, 1). Any other CONNECT BY (START
+    WITH, PRIOR, a real table) walks a hierarchy and is refused with the recursive WITH to write."""
+    for select in list(tree.find_all(exp.Select)):
+        connect = select.args.get("connect")
+        if connect is None:
+            continue
+        source = select.args.get("from_") or select.args.get("from")
+        table = source.this if source is not None else None
+        condition = connect.args.get("connect")
+        what = f"CONNECT BY {sql_of(condition, 'oracle')}" if condition is not None else "CONNECT BY"
+        dual = (isinstance(table, exp.Table) and table.name.lower() == "dual" and not table.db
+                and not select.args.get("joins"))
+        if not dual or connect.args.get("start") is not None or any(connect.find_all(exp.Prior)):
+            raise UnsupportedError(what + (" over a table" if not dual else " with START WITH / PRIOR"),
+                                   "oracle", _CONNECT_HINT)
+        count = _level_count(condition)
+        if count is None:
+            raise UnsupportedError(what, "oracle", _CONNECT_HINT)
+        alias = table.alias or "dual"
+        spine = series_table(alias, [("level", integer_range(exp.Literal.number(1), count))])
+        for column in list(select.find_all(exp.Column)):
+            # ROWNUM counts the rows WHERE keeps: it is LEVEL only when nothing is filtered.
+            names = ("LEVEL",) if select.args.get("where") is not None else ("LEVEL", "ROWNUM")
+            if _is_pseudo(column, *names) and column.find_ancestor(exp.Select) is select:
+                column.replace(exp.column("level", table=alias))
+        source.set("this", spine)
+        select.set("connect", None)
+    return tree
+
+
+def _level_count(condition: exp.Expression | None) -> exp.Expression | None:
+    """`LEVEL <= n` -> max(floor(n), 1); `LEVEL < n` -> max(ceil(n) - 1, 1); either side; also ROWNUM."""
+    if not isinstance(condition, (exp.LTE, exp.LT, exp.GTE, exp.GT)):
+        return None
+    left, right, kind = condition.this, condition.expression, type(condition)
+    if _is_pseudo(right, "LEVEL", "ROWNUM"):
+        left, right = right, left
+        kind = {exp.GTE: exp.LTE, exp.GT: exp.LT}.get(kind)
+    if kind not in (exp.LTE, exp.LT) or not _is_pseudo(left, "LEVEL", "ROWNUM") or not is_constant(right):
+        return None
+    if isinstance(right, exp.Literal) and right.is_int:
+        return exp.Literal.number(max(int(right.this) - (kind is exp.LT), 1))
+    bound = (exp.Floor(this=right.copy()) if kind is exp.LTE
+             else exp.Sub(this=exp.Ceil(this=right.copy()), expression=exp.Literal.number(1)))
+    return exp.Greatest(this=exp.Cast(this=bound, to=exp.DataType.build("BIGINT")),
+                        expressions=[exp.Literal.number(1)])
+
+
 def text_concat(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
     """`a || b` and CONCAT skip NULLs (NULL is the empty string), and an empty result is NULL."""
     parts = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions)
@@ -121,7 +187,9 @@ def day_arithmetic(node: exp.Expression, spec: DialectSpec) -> exp.Expression | 
     if isinstance(node, exp.Sub) and _temporal(left) and _temporal(right):
         seconds = anonymous("EPOCH", exp.Sub(this=exp.Cast(this=left.copy(), to=exp.DataType.build("TIMESTAMP")),
                                              expression=exp.Cast(this=right.copy(), to=exp.DataType.build("TIMESTAMP"))))
-        return exp.Paren(this=exp.Div(this=seconds, expression=exp.Literal.number("86400.0")))
+        result = exp.Paren(this=exp.Div(this=seconds, expression=exp.Literal.number("86400.0")))
+        result.type = exp.DataType.build("DOUBLE")
+        return result
     if _temporal(left) and not _temporal(right) and not isinstance(right, exp.Interval):
         if not is_type(right, INTEGER):
             raise UnsupportedError(f"{node.sql('oracle')} (adding a fraction of a day)", spec.name,
@@ -129,7 +197,9 @@ def day_arithmetic(node: exp.Expression, spec: DialectSpec) -> exp.Expression | 
         step = exp.Mul(this=exp.Paren(this=right.copy()), expression=exp.Interval(this=exp.Literal.string("1"),
                                                                                  unit=exp.var("DAY")))
         kind = exp.Sub if isinstance(node, exp.Sub) else exp.Add
-        return kind(this=exp.Cast(this=left.copy(), to=exp.DataType.build("TIMESTAMP")), expression=step)
+        result = kind(this=exp.Cast(this=left.copy(), to=exp.DataType.build("TIMESTAMP")), expression=step)
+        result.type = exp.DataType.build("TIMESTAMP")  # so `d + LEVEL - 1` sees a date on its left
+        return result
     return None
 
 
@@ -179,7 +249,7 @@ SPEC = DialectSpec(
     identifiers="upper",
     decimal_default=(38, 10),  # NUMBER without precision: up to 38 significant digits
     to_char="postgres",  # Oracle's date format elements (YYYY, MM, DD, HH24, Mon, Day, FM...) are PostgreSQL's
-    tree_rewrites=(drop_from_dual, no_plus_join),
+    tree_rewrites=(connect_by_rows, drop_from_dual, no_plus_join),
     before_qualify=(empty_string_is_null, rownum),
     rewrites={
         exp.DPipe: text_concat,

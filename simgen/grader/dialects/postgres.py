@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import DialectSpec, anonymous, every, is_type
+from simgen.grader.dialects.base import date_plus_days, DialectSpec, anonymous, every, is_type
 
 
 def round_float8(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
@@ -29,7 +29,7 @@ SPEC = DialectSpec(
     decimal_default=(38, 10),
     pg_numeric_typing=True,
     to_char="postgres",
-    rewrites={exp.Round: round_float8},
+    rewrites={exp.Add: date_plus_days, exp.Sub: date_plus_days, exp.Round: round_float8},
     functions={"every": every},
     passthrough=frozenset({"make_date", "cardinality"}),
     refused=(("TO_CHAR of a number; a date format element not in the table", "translated element by element, never guessed"),),

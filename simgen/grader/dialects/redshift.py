@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import TEMPORAL, DialectSpec, is_type, unit_of
+from simgen.grader.dialects.base import date_plus_days, TEMPORAL, DialectSpec, is_type, unit_of
 from simgen.grader.dialects.tsql import integer_avg
 from simgen.grader.errors import UnsupportedError
 
@@ -41,7 +41,7 @@ SPEC = DialectSpec(
     decimal_default=(18, 0),
     pg_numeric_typing=True,
     to_char="postgres",
-    rewrites={exp.Avg: integer_avg, exp.Concat: concat_propagates_null, exp.DateDiff: week_diff,
+    rewrites={exp.Add: date_plus_days, exp.Sub: date_plus_days, exp.Avg: integer_avg, exp.Concat: concat_propagates_null, exp.DateDiff: week_diff,
               exp.TsOrDsDiff: week_diff, exp.Trunc: trunc_timestamp},
     refused=(("DATEDIFF(week, ...)", "its week boundary is not documented precisely enough to reproduce"),),
     notes=("TOP n, NVL, GETDATE, DATEDIFF/DATEADD, LISTAGG, TO_CHAR date formats",),

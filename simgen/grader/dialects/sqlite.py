@@ -5,6 +5,8 @@ refused rather than given DuckDB's implicit cast."""
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from simgen.grader.dialects.base import (
@@ -85,6 +87,33 @@ def typed_date(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None
     return None
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_date_call(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Date) or (isinstance(node, exp.Anonymous) and node.name.lower() == "date")
+
+
+def iso_text_spine(tree: exp.Expression) -> exp.Expression:
+    """`WITH RECURSIVE dates(day) AS (SELECT '2025-01-01' UNION ALL SELECT date(day, '+1 day') ...)`:
+    SQLite has no date type, so the anchor's text and date()'s text are the same kind of value.
+    In DuckDB the text anchor would fix the column as VARCHAR; reading it as date('2025-01-01')
+    keeps every comparison (ISO text orders as dates do) and gives the column its DATE meaning."""
+    for cte in tree.find_all(exp.CTE):
+        union = cte.this
+        if not isinstance(union, exp.Union) or not isinstance(union.this, exp.Select) \
+                or not isinstance(union.expression, exp.Select):
+            continue
+        anchor, step = union.this.expressions, union.expression.expressions
+        for first, recursive in zip(anchor, step):
+            value = first.this if isinstance(first, exp.Alias) else first
+            following = recursive.this if isinstance(recursive, exp.Alias) else recursive
+            if isinstance(value, exp.Literal) and value.is_string and _ISO_DATE.match(value.this) \
+                    and _is_date_call(following):
+                value.replace(exp.Date(this=value.copy()))
+    return tree
+
+
 SPEC = DialectSpec(
     name="sqlite",
     sqlglot="sqlite",
@@ -93,6 +122,7 @@ SPEC = DialectSpec(
     identifiers="insensitive",
     decimal_default=(38, 10),
     cast_to_int="TRUNC",
+    before_qualify=(iso_text_spine,),
     refusals={exp.EQ: mixed_comparison, exp.NEQ: mixed_comparison, exp.GT: mixed_comparison,
               exp.GTE: mixed_comparison, exp.LT: mixed_comparison, exp.LTE: mixed_comparison},
     rewrites={exp.Like: case_insensitive_like, exp.Div: null_on_zero},
