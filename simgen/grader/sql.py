@@ -32,7 +32,7 @@ from simgen.grader import fixups, gate
 from simgen.grader.dialects import DIALECTS, resolve_dialect
 from simgen.grader.dialects import spec as dialect_spec
 from simgen.grader.dialects.base import DialectSpec
-from simgen.grader.errors import (GradeError, InternalError, LimitError, ParseError, QueryError, SubmissionError,
+from simgen.grader.errors import (GradeError, plain_words, InternalError, LimitError, ParseError, QueryError, SubmissionError,
                                   UnsupportedError)
 from simgen.grader.submission import MAX_BYTES, Prepared, decode_submission, read_submission  # noqa: F401
 
@@ -183,7 +183,7 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
         except OptimizeError as error:
             raise QueryError(_name_hint(_clean(str(error)), spec)) from None
         except SqlglotError as error:
-            raise UnsupportedError(_clean(str(error)), dialect) from None
+            raise UnsupportedError(_readable(_clean(str(error))), dialect) from None
         stage = "translating"
         tree = fixups.after_annotate(tree, spec)
         columns = tuple(tree.named_selects) if isinstance(tree, exp.Query) else ()
@@ -192,7 +192,7 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
             # about a third of preparing a query never seen before.
             sql = tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, comments=False, copy=False)
         except SqlglotUnsupported as error:
-            raise UnsupportedError(_clean(str(error)), dialect) from None
+            raise UnsupportedError(_readable(_clean(str(error))), dialect) from None
         stage = "checking the translation of"
         gate.check_duckdb(sql, tables, dialect)
     except (GradeError, RecursionError, MemoryError):
@@ -278,7 +278,7 @@ def _token_error(text: str, message: str) -> ParseError:
     found = text[start:start + 2] if text[start:start + 2] in ("/*", "$$") else text[start:start + 1]
     what = {"'": "string", '"': "quoted identifier", "`": "quoted identifier", "/*": "comment",
             "$$": "dollar-quoted string", "[": "bracketed identifier"}.get(found, "token")
-    return ParseError(f"unterminated {what}", line, column, found)
+    return ParseError(f"unterminated {what}", line, column, found, _source_line(text, line))
 
 
 def _parse(text: str, read: str, tokens: list) -> exp.Expression:
@@ -288,12 +288,13 @@ def _parse(text: str, read: str, tokens: list) -> exp.Expression:
     except SqlglotParseError as error:
         first = error.errors[0] if error.errors else {}
         description = _clean(str(first.get("description", error)))
-        description = _REQUIRED.sub(lambda m: f"incomplete {m.group(2)} (missing {m.group(1)})", description)
+        description = _REQUIRED.sub(lambda m: f"{plain_words(m.group(2))} is incomplete (missing {m.group(1)})",
+                                    description)
         description = description.replace("Invalid expression / Unexpected token", "unexpected token")
-        context = _clean(f"{first.get('start_context', '')}{first.get('highlight', '')}{first.get('end_context', '')}")
-        context = context.splitlines()[-1] if context.strip() else ""
-        raise ParseError(description, int(first.get("line") or 1), int(first.get("col") or 1),
-                         _clean(str(first.get("highlight", ""))), context) from None
+        description = _readable(description)
+        highlight = _clean(str(first.get("highlight", "")))
+        line, column = _error_start(text, int(first.get("line") or 1), int(first.get("col") or 1), highlight)
+        raise ParseError(description, line, column, highlight, _source_line(text, line)) from None
     except TokenError as error:
         raise _token_error(text, str(error)) from None
     except (RecursionError, MemoryError):
@@ -301,6 +302,39 @@ def _parse(text: str, read: str, tokens: list) -> exp.Expression:
     except Exception as error:  # noqa: BLE001 - a sqlglot bug on odd input: say where it happened
         raise _parser_failure(tokens, getattr(parser, "_index", len(tokens)), error) from None
     return gate.check_statements(statements)
+
+
+_CLASS = re.compile(r"<class '(?:[\w]+\.)*(\w+)'>")
+_FOR_EXPRESSION = re.compile(r"for expression '(\w+)'")
+
+
+def _readable(description: str) -> str:
+    """sqlglot's parse messages name its classes (`<class 'sqlglot.expressions.EQ'>`): use the SQL."""
+    description = _CLASS.sub(lambda m: plain_words(m.group(1)), description)
+    description = _FOR_EXPRESSION.sub(lambda m: f"for {plain_words(m.group(1))}", description)
+    return description.replace("(missing this)", "(missing its operand)").replace(
+        "(missing expression)", "(missing the right-hand side)")
+
+
+def _source_line(text: str, line: int) -> str:
+    """Line `line` (1-based) of the text exactly as written (sqlglot counts lines at "\\n")."""
+    lines = text.split("\n")
+    return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+
+
+def _error_start(text: str, line: int, col: int, highlight: str) -> tuple[int, int]:
+    """sqlglot names the line and the column of the offending token's LAST character; people
+    count from its first. A token that spans lines (a string) starts on an earlier line."""
+    pieces = highlight.split("\n")
+    if len(pieces) > 1:
+        return max(line - len(pieces) + 1, 1), max(len(_source_line(text, line - len(pieces) + 1))
+                                                    - len(pieces[0]) + 1, 1)
+    start = col - len(highlight) + 1 if highlight else col
+    source = _source_line(text, line)
+    # Trust sqlglot's position only where the token really is there; else search the line for it.
+    if highlight and source[start - 1:start - 1 + len(highlight)] != highlight and highlight in source:
+        start = source.rfind(highlight, 0, max(col, len(highlight))) + 1 or source.find(highlight) + 1
+    return line, max(start, 1)
 
 
 def _parser_failure(tokens: list, index: int, error: Exception) -> InternalError:
