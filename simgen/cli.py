@@ -201,18 +201,23 @@ def _datasets(given: tuple[Path, ...]) -> dict[str, Path]:
     return found
 
 
-def _sandbox(datasets: dict[str, Path], jobs: int, timeout: float, memory: str):
+def _sandbox(datasets: dict[str, Path], jobs: int, timeout: float | None, memory: str):
     from .grader import Sandbox
+    from .grader.timelimit import MAX_S
 
     # Workers start in the background; the first query waits for them, so their start overlaps
-    # reading and preparing the submissions.
-    return Sandbox(datasets, timeout_s=timeout, memory_limit=memory, workers=jobs, wait=False)
+    # reading and preparing the submissions. Without --timeout each query gets its challenge's
+    # limit (grade_all), and the sandbox's own limit is only the grader's maximum.
+    return Sandbox(datasets, timeout_s=timeout if timeout is not None else MAX_S, memory_limit=memory,
+                   workers=jobs, wait=False)
 
 
 _data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                             help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
-_timeout_option = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-                               help="Seconds a query may run.")
+_timeout_option = click.option(
+    "--timeout", type=click.FloatRange(0.1, 3600), default=None,
+    help="Seconds every query may run. Default: per challenge and dataset, 10x the reference solution's "
+         "time there, at least 30 s (settable in the challenge's grading.toml).")
 
 
 def _memory_value(ctx, param, value: str) -> str:
@@ -260,7 +265,8 @@ def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory)
         with _sandbox(datasets, 1, timeout, memory) as box:
             from .grader.grading import Submission, grade_all  # loads while the worker starts
 
-            (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box))
+            (graded,) = list(grade_all([Submission("you", cid, path=file, dialect=dialect)], datasets, box,
+                                       timeout_s=timeout))
         verdict = graded.verdict
     except SimgenError as e:
         from .grader.verdict import Verdict
@@ -315,7 +321,7 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
                           TimeRemainingColumn(), console=console, transient=True,
                           disable=not console.is_terminal) as bar:
                 task = bar.add_task("grading", total=len(subs))
-                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n)):
+                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n), timeout_s=timeout):
                     results.append(g)
     except SimgenError as e:
         _fail(e)

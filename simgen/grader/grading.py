@@ -19,11 +19,13 @@ from pathlib import Path
 from simgen import challenges
 from simgen.errors import SimgenError
 from simgen.grader.compare import compare
-from simgen.grader.expected import expected
+from simgen.grader import timelimit
+from simgen.grader.expected import expected, reference_seconds
 from simgen.grader.errors import InternalError, SandboxError, SubmissionError
 from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
 from simgen.grader.submission import Prepared, read_submission
+from simgen.grader.timelimit import TimeLimit
 from simgen.grader.verdict import Verdict, combine
 
 
@@ -90,6 +92,24 @@ def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path
 
 
 _EXPECTED: dict[tuple[str, str, Path], object] = {}
+_LIMITS: dict[tuple[str, str, Path], TimeLimit | None] = {}
+
+
+def _limit(ch: challenges.Challenge, path: Path, timeout_s: float | None) -> TimeLimit | None:
+    """The time limit of `ch` on the dataset at `path` (see timelimit.py): --timeout when given,
+    else derived from the reference's time there, which computing the expected result measures.
+    None when the reference cannot run there (that verdict comes with the comparison)."""
+    if timeout_s is not None:
+        return timelimit.fixed(timeout_s)
+    key = (ch.id, ch.solution, Path(path).resolve())
+    if key not in _LIMITS:
+        try:
+            _expected(ch, path)
+        except SimgenError:
+            _LIMITS[key] = None
+        else:
+            _LIMITS[key] = timelimit.derive(reference_seconds(ch, path), ch.time_multiple, ch.time_floor_s)
+    return _LIMITS[key]
 
 
 def _expected(ch: challenges.Challenge, path: Path):
@@ -101,7 +121,8 @@ def _expected(ch: challenges.Challenge, path: Path):
 
 
 def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], sandbox: Sandbox,
-              progress: Callable[[int], None] | None = None, preparer: Preparer | None = None) -> Iterator[Graded]:
+              progress: Callable[[int], None] | None = None, preparer: Preparer | None = None,
+              timeout_s: float | None = None) -> Iterator[Graded]:
     """Grade every submission; yields exactly one result per submission, as each is decided.
 
     Threads hand submissions to the preparing workers (parse, gate, transpile, in child
@@ -109,6 +130,9 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
     preparing and executing overlap. Each distinct canonical query of a challenge runs once per
     dataset; every submission sharing it gets the same verdict. Whatever fails on the way (a
     submission, the grader, the sandbox itself) becomes a verdict, never a lost submission.
+
+    Each query's time limit fits its challenge and dataset (timelimit.py): `timeout_s` (the
+    CLI's --timeout) overrides that rule; the sandbox's own timeout_s caps either.
     """
     own = preparer is None
     preparer = preparer or Preparer()
@@ -166,7 +190,7 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
                 group = groups[key] = _Group(ch, prep)
                 group.members.append(sub)
                 for name in datasets:
-                    yield Job.of(prep, name, tag=key)
+                    yield Job.of(prep, name, tag=key, limit=_limit(ch, datasets[name], timeout_s))
             elif group.verdict is not None:
                 ready.append(Graded(sub, group.verdict, prep.dialect, prep.key))
             else:
