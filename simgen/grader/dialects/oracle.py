@@ -263,7 +263,8 @@ SPEC = DialectSpec(
     refused=(("ROWNUM other than `WHERE ROWNUM <= n` (alone, or over an ordered subquery)",
               "Oracle numbers rows before ORDER BY; use FETCH FIRST or ROW_NUMBER()"),
              ("the (+) outer-join operator", "write LEFT JOIN"),
-             ("date + a fraction of a day", "add an INTERVAL")),
+             ("date + a fraction of a day", "add an INTERVAL"),
+             ("CONNECT BY other than `FROM dual CONNECT BY LEVEL <= n`", "a hierarchy walk: write a recursive WITH")),
     notes=("'' is NULL; || and CONCAT skip NULLs", "date - date is days (fractional); date + n adds days",
-           "TRUNC(date[, unit])", "FETCH FIRST n ROWS [WITH TIES]", "MINUS", "FROM dual", "NVL, NVL2, DECODE"),
+           "TRUNC(date[, unit])", "FETCH FIRST n ROWS [WITH TIES]", "CONNECT BY LEVEL <= n on dual", "MINUS", "FROM dual", "NVL, NVL2, DECODE"),
 )

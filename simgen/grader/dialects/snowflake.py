@@ -111,5 +111,10 @@ SPEC = DialectSpec(
     tree_rewrites=(generator_rows, flatten_rows),
     rewrites={exp.DateDiff: week_boundaries},
     functions={"trunc": trunc, "truncate": trunc},
-    refused=(("TO_CHAR of a number", "number formats are not translated; use ROUND and CAST"),),
+    refused=(("TO_CHAR of a number", "number formats are not translated; use ROUND and CAST"),
+             ("GENERATOR(TIMELIMIT => ...)", "the row count would depend on time"),
+             ("SEQn() outside a query over GENERATOR", "use ROW_NUMBER()"),
+             ("FLATTEN of a column", "only constant arrays (a row generator) are translated")),
+    notes=("TABLE(GENERATOR(ROWCOUNT => n)) with SEQ1/2/4/8 numbered 0..n-1",
+           "[LATERAL] FLATTEN(INPUT => constant array) with VALUE and INDEX"),
 )
