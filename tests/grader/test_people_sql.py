@@ -529,6 +529,58 @@ SELECT dates.day, ROUND(IFNULL(daily.total, 0), 2) AS watch_minutes,
        ROUND(AVG(IFNULL(daily.total, 0)) OVER (ORDER BY dates.day ROWS BETWEEN 6 PRECEDING AND CURRENT ROW), 2) AS avg_7d
 FROM dates LEFT JOIN daily ON daily.day = dates.day
 ORDER BY dates.day"""),
+    # --- srm_check ---------------------------------------------------------------------------------
+    ("postgres", "srm_check", "case_share_sum_case", """
+WITH counts AS (
+  SELECT experiment_id,
+         SUM(CASE WHEN variant = 'control' THEN 1 ELSE 0 END) AS control_n,
+         SUM(CASE WHEN variant <> 'control' THEN 1 ELSE 0 END) AS treatment_n,
+         CASE experiment_id WHEN 'new_row_ranker' THEN 0.8 ELSE 0.5 END AS share
+  FROM ab_tests GROUP BY experiment_id
+), chi AS (
+  SELECT experiment_id, control_n, treatment_n,
+         (control_n - (control_n + treatment_n) * share) ^ 2 / ((control_n + treatment_n) * share)
+       + (treatment_n - (control_n + treatment_n) * (1 - share)) ^ 2 / ((control_n + treatment_n) * (1 - share)) AS x2
+  FROM counts
+)
+SELECT experiment_id, control_n, treatment_n, ROUND(x2::numeric, 3) AS chi_square, x2 > 10.828 AS srm FROM chi"""),
+    ("snowflake", "srm_check", "count_if_values", """
+WITH DESIGN (EXPERIMENT_ID, P_CONTROL) AS (
+  SELECT * FROM VALUES ('free_trial_7d', 0.5), ('new_row_ranker', 0.8), ('artwork_v2', 0.5), ('close_friends', 0.5)
+), C AS (
+  SELECT EXPERIMENT_ID, COUNT_IF(VARIANT = 'control') AS CONTROL_N, COUNT_IF(VARIANT != 'control') AS TREATMENT_N
+  FROM AB_TESTS GROUP BY EXPERIMENT_ID
+)
+SELECT C.EXPERIMENT_ID, C.CONTROL_N, C.TREATMENT_N,
+       ROUND(SQUARE(C.CONTROL_N - (C.CONTROL_N + C.TREATMENT_N) * D.P_CONTROL) / ((C.CONTROL_N + C.TREATMENT_N) * D.P_CONTROL)
+           + SQUARE(C.TREATMENT_N - (C.CONTROL_N + C.TREATMENT_N) * (1 - D.P_CONTROL)) / ((C.CONTROL_N + C.TREATMENT_N) * (1 - D.P_CONTROL)), 3) AS CHI_SQUARE,
+       SQUARE(C.CONTROL_N - (C.CONTROL_N + C.TREATMENT_N) * D.P_CONTROL) / ((C.CONTROL_N + C.TREATMENT_N) * D.P_CONTROL)
+           + SQUARE(C.TREATMENT_N - (C.CONTROL_N + C.TREATMENT_N) * (1 - D.P_CONTROL)) / ((C.CONTROL_N + C.TREATMENT_N) * (1 - D.P_CONTROL)) > 10.828 AS SRM
+FROM C JOIN DESIGN D ON D.EXPERIMENT_ID = C.EXPERIMENT_ID"""),
+    ("bigquery", "srm_check", "countif_struct_free", """
+WITH counts AS (
+  SELECT experiment_id, COUNTIF(variant = 'control') AS control_n, COUNTIF(variant != 'control') AS treatment_n,
+         IF(experiment_id = 'new_row_ranker', 0.8, 0.5) AS share
+  FROM `proj.netflix.ab_tests` GROUP BY experiment_id
+)
+SELECT experiment_id, control_n, treatment_n,
+       ROUND(POW(control_n - (control_n + treatment_n) * share, 2) / ((control_n + treatment_n) * share)
+           + POW(treatment_n - (control_n + treatment_n) * (1 - share), 2) / ((control_n + treatment_n) * (1 - share)), 3) AS chi_square,
+       POW(control_n - (control_n + treatment_n) * share, 2) / ((control_n + treatment_n) * share)
+           + POW(treatment_n - (control_n + treatment_n) * (1 - share), 2) / ((control_n + treatment_n) * (1 - share)) > 10.828 AS srm
+FROM counts"""),
+    ("trino", "srm_check", "count_filter", """
+WITH counts AS (
+  SELECT experiment_id, count(*) FILTER (WHERE variant = 'control') AS control_n,
+         count(*) FILTER (WHERE variant <> 'control') AS treatment_n,
+         IF(experiment_id = 'new_row_ranker', 0.8e0, 0.5e0) AS share
+  FROM ab_tests GROUP BY experiment_id
+), s AS (
+  SELECT *, power(control_n - (control_n + treatment_n) * share, 2) / ((control_n + treatment_n) * share)
+          + power(treatment_n - (control_n + treatment_n) * (1 - share), 2) / ((control_n + treatment_n) * (1 - share)) AS x2
+  FROM counts
+)
+SELECT experiment_id, control_n, treatment_n, round(x2, 3) AS chi_square, x2 > 10.828 AS srm FROM s"""),
 ]
 
 WRONG = [
@@ -584,6 +636,15 @@ FROM GENERATE_SERIES(0, 364) AS gs
 LEFT JOIN (SELECT CAST(Session_Ts AS DATE) AS Day, SUM(Watch_Minutes) AS Total FROM Sessions
            GROUP BY CAST(Session_Ts AS DATE)) d ON d.Day = DATEADD(DAY, gs.value, CAST('2025-01-01' AS DATE))
 ORDER BY day"""),
+    ("bigquery", "srm_check", "fifty_fifty_everywhere", """
+WITH counts AS (
+  SELECT experiment_id, COUNTIF(variant = 'control') AS control_n, COUNTIF(variant != 'control') AS treatment_n
+  FROM ab_tests GROUP BY experiment_id
+)
+SELECT experiment_id, control_n, treatment_n,
+       ROUND(2 * POW(control_n - (control_n + treatment_n) / 2, 2) / ((control_n + treatment_n) / 2), 3) AS chi_square,
+       2 * POW(control_n - (control_n + treatment_n) / 2, 2) / ((control_n + treatment_n) / 2) > 10.828 AS srm
+FROM counts"""),
 ]
 
 
