@@ -10,6 +10,7 @@ exposes only the dataset's tables, and only as views over exact file paths.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import shutil
 import time
@@ -72,7 +73,7 @@ def reference_seconds(challenge: Challenge, dataset: Path) -> float | None:
         value = float(_path(challenge, dataset).with_suffix(".seconds").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return value if value >= 0 and value == value else None
+    return value if math.isfinite(value) and value >= 0 else None
 
 
 def expected(challenge: Challenge, dataset: Path) -> pa.Table:

@@ -136,8 +136,8 @@ def check_statements(statements: Iterable[exp.Expression | None]) -> exp.Express
         raise ForbiddenError(f"{len(real)} statements", "submit exactly one query")
     root = real[0]
     if not isinstance(root, exp.Query):
-        raise ForbiddenError(describe(root), _CONSTRUCTS.get(type(root).__name__, ("", "only a single SELECT "
-                                                                                         "query is graded"))[1])
+        why = _CONSTRUCTS.get(type(root).__name__, ("", "only a single SELECT query is graded"))[1]
+        raise ForbiddenError(describe(root), why)
     return root
 
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from simgen import challenges
 from simgen.errors import SimgenError
-from simgen.grader.compare import compare
 from simgen.grader import timelimit
-from simgen.grader.expected import expected, reference_seconds
+from simgen.grader.compare import compare
 from simgen.grader.errors import InternalError, SandboxError, SubmissionError
+from simgen.grader.expected import expected, reference_seconds
 from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
 from simgen.grader.submission import Prepared, read_submission

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from simgen.grader.dialects.base import (DialectSpec, anonymous, integer_range, is_constant, series_table, sql_of,
-                                         temporal, unit_of)
+from simgen.grader.dialects.base import (
+    DialectSpec,
+    anonymous,
+    integer_range,
+    is_constant,
+    series_table,
+    sql_of,
+    temporal,
+    unit_of,
+)
 from simgen.grader.errors import UnsupportedError
 
 
