@@ -117,7 +117,7 @@ def challenges() -> list[Challenge]:
 
 
 def check(sql: str | os.PathLike, challenge: str | Challenge, *, dialect: str | None = "duckdb",
-          data: str | os.PathLike | Sequence[str | os.PathLike] | None = None, timeout_s: float = 30.0,
+          data: str | os.PathLike | Sequence[str | os.PathLike] | None = None, timeout_s: float | None = None,
           memory: str = "auto") -> Verdict:
     """Grade a query for a challenge, as `simgen check` does, and return the Verdict.
 

@@ -79,6 +79,9 @@ class Challenge:
     ordered: bool
     truth_key: str | None
     extra: dict = field(default_factory=dict)
+    # Time limit rule (simgen/grader/timelimit.py): max(time_floor_s, time_multiple x reference time).
+    time_multiple: float = 10.0
+    time_floor_s: float = 30.0
 
     @property
     def column_names(self) -> list[str]:
@@ -101,7 +104,22 @@ def _load(root: Path, cid: str) -> Challenge:
         prompt=(root / "challenges" / cid / "prompt.md").read_text(encoding="utf-8"),
         solution=(root / "expected" / cid / "solution.sql").read_text(encoding="utf-8"),
         ordered=bool(grading.get("ordered", False)), truth_key=grading.get("truth"),
+        **_time_limit(cid, grading.get("time_limit", {})),
     )
+
+
+def _time_limit(cid: str, table: dict) -> dict[str, float]:
+    """`[time_limit]` of grading.toml: `multiple` and `floor_s`, both positive numbers."""
+    from simgen.grader.timelimit import DEFAULT_FLOOR_S, DEFAULT_MULTIPLE
+
+    unknown = set(table) - {"multiple", "floor_s"}
+    if unknown:
+        raise SimgenError(f"{cid}: unknown [time_limit] keys {sorted(unknown)}; known: multiple, floor_s")
+    values = {"time_multiple": table.get("multiple", DEFAULT_MULTIPLE), "time_floor_s": table.get("floor_s", DEFAULT_FLOOR_S)}
+    for key, value in values.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise SimgenError(f"{cid}: [time_limit] {key.removeprefix('time_')} must be a positive number, not {value!r}")
+    return {key: float(value) for key, value in values.items()}
 
 
 @cache

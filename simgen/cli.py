@@ -184,8 +184,10 @@ def summary_cmd(dataset: Path) -> None:
 # ---------------------------------------------------------------- the challenge bank and the grader
 _data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
                             help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
-_timeout_option = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-                               help="Seconds a query may run.")
+_timeout_option = click.option(
+    "--timeout", type=click.FloatRange(0.1, 3600), default=None,
+    help="Seconds every query may run. Default: per challenge and dataset, 10x the reference solution's "
+         "time there, at least 30 s (settable in the challenge's grading.toml).")
 
 
 def _memory_value(ctx, param, value: str) -> str:
@@ -211,7 +213,8 @@ _memory_option = click.option(
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--challenge", "challenge_id", help="Challenge id (default: the file's name without .sql).")
 @_data_option
-@click.option("--dialect", help="postgres, mysql, bigquery, snowflake, spark, tsql or duckdb "
+@click.option("--dialect", help="postgres, mysql, bigquery, snowflake, spark, tsql, oracle, sqlite, redshift, "
+                                "trino, databricks or duckdb "
                                 "(default: a '-- dialect: NAME' first line, else duckdb).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_timeout_option
@@ -277,7 +280,8 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
                           TimeRemainingColumn(), console=console, transient=True,
                           disable=not console.is_terminal) as bar:
                 task = bar.add_task("grading", total=len(subs))
-                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n), preparer=preparer):
+                for g in grade_all(subs, datasets, box, progress=lambda n: bar.advance(task, n), preparer=preparer,
+                                   timeout_s=timeout):
                     results.append(g)
     except SimgenError as e:
         _fail(e)

@@ -7,6 +7,8 @@ grader only raises them. `kind` is a short stable word for reports ("most common
 
 from __future__ import annotations
 
+import re
+
 from simgen.errors import SimgenError
 
 
@@ -46,8 +48,14 @@ class SubmissionError(GradeError):
 class ParseError(GradeError):
     """The SQL does not parse in the submission's dialect.
 
-    Carries the 1-based `line` and `column` and the offending `text`, so an editor or a person can
-    jump to it. The message never contains terminal escape codes.
+    Carries the 1-based `line` and `column` of the first character of the offending `text`, so an
+    editor or a person can jump to it. `context` is that line of the submission, exactly as
+    written: the message quotes it with a caret under the column. Never terminal escape codes.
+
+    >>> print(ParseError("unexpected token", 2, 11, "=", "WHERE a = = 2").message)
+    syntax error at line 2, column 11 near '=': unexpected token
+      WHERE a = = 2
+                ^
     """
 
     kind = "parse"
@@ -62,11 +70,18 @@ class ParseError(GradeError):
         near = f" near {text!r}" if text else ""
         message = f"syntax error at {where}{near}: {description}"
         if context:
-            message += f"\n  {context}"
+            message += f"\n  {context}\n  {caret(context, column, text)}"
         super().__init__(message)
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "line": self.line, "column": self.column, "text": self.text}
+
+
+def caret(line: str, column: int, text: str = "") -> str:
+    """Carets under `text` starting at the 1-based `column` of `line`; tabs kept so they line up."""
+    prefix = "".join(c if c == "\t" else " " for c in line[: max(column - 1, 0)])
+    width = len(text.split("\n")[0]) if text else 1
+    return prefix + "^" * max(1, min(width, max(len(line) - column + 1, 1)))
 
 
 class ForbiddenError(GradeError):
@@ -143,3 +158,27 @@ class InternalError(GradeError):
 
     def to_dict(self) -> dict[str, object]:
         return {**super().to_dict(), "construct": self.construct}
+
+
+# sqlglot's class names for operators, as a person writes them.
+_OPERATORS = {
+    "EQ": "=", "NEQ": "<>", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<=", "NullSafeEQ": "<=>",
+    "NullSafeNEQ": "IS DISTINCT FROM", "DPipe": "||", "Add": "+", "Sub": "-", "Mul": "*", "Div": "/",
+    "Mod": "%", "And": "AND", "Or": "OR", "Not": "NOT", "Like": "LIKE", "ILike": "ILIKE", "In": "IN",
+    "Is": "IS", "Between": "BETWEEN", "Neg": "unary -", "BitwiseAnd": "&", "BitwiseOr": "|",
+    "BitwiseXor": "^", "IntDiv": "DIV", "Dot": ".", "Bracket": "[...]", "PropertyEQ": ":=",
+    "Kwarg": "=>", "Paren": "(...)", "TableFromRows": "TABLE(...)", "Lateral": "LATERAL",
+}
+
+
+def plain_words(class_name: str) -> str:
+    """A sqlglot expression class name as words a person knows: an operator's symbol
+    (`EQ` -> "the = operator"), else the name split and lower-cased (`JSONExtract` -> "json extract").
+
+    >>> plain_words("EQ"), plain_words("TableSample"), plain_words("JSONPathKey")
+    ('the = operator', 'table sample', 'json path key')
+    """
+    symbol = _OPERATORS.get(class_name)
+    if symbol is not None:
+        return symbol if symbol.endswith((")", "]")) or symbol == "LATERAL" else f"the {symbol} operator"
+    return " ".join(re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|$)|[A-Z]?[a-z]+|\d+", class_name)).lower() or class_name.lower()

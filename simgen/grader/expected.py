@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -66,24 +68,46 @@ def compute(challenge: Challenge, dataset: Path) -> pa.Table:
         release(lock)
 
 
+def _path(challenge: Challenge, dataset: Path) -> Path:
+    solution_key = hashlib.sha256(challenge.solution.encode()).hexdigest()[:12]
+    return cache_root() / "expected" / dataset_key(dataset) / f"{challenge.id}-{solution_key}.arrow"
+
+
+def reference_seconds(challenge: Challenge, dataset: Path) -> float | None:
+    """Seconds the reference solution took on this dataset, measured when its expected result
+    was computed and kept beside it (`<result>.seconds`); None if that was never measured (a
+    cache written before the time was kept). Call after `expected`."""
+    try:
+        value = float(_path(challenge, dataset).with_suffix(".seconds").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
 def expected(challenge: Challenge, dataset: Path) -> pa.Table:
     """The expected result, from the cache or computed and stored (atomically) on first use.
 
     Stored as an uncompressed Arrow IPC file and memory-mapped on reading: a 23M-row result
     loads in milliseconds instead of the ~3 s Parquet decoding took, at about 3x the disk."""
-    solution_key = hashlib.sha256(challenge.solution.encode()).hexdigest()[:12]
-    path = cache_root() / "expected" / dataset_key(dataset) / f"{challenge.id}-{solution_key}.arrow"
+    path = _path(challenge, dataset)
     if is_sealed(path):
         try:
             return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
         except (pa.ArrowInvalid, OSError):  # sealed yet unreadable: recompute below
             pass
     # Damaged, edited or never sealed: never compared against; recomputed and replaced below.
+    started = time.perf_counter()
     table = compute(challenge, dataset)
+    seconds = time.perf_counter() - started  # the reference's time here: it sets the time limit
     tmp = temp_beside(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         sweep_temps(path)
+        # The time is advisory (it sets the time limit): written before the result is sealed,
+        # and a missing or damaged one only means the limit falls back to its floor.
+        timing = temp_beside(path.with_suffix(".seconds"))
+        timing.write_text(f"{seconds:.6f}\n", encoding="utf-8")
+        os.replace(timing, path.with_suffix(".seconds"))
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
         os.replace(tmp, path)

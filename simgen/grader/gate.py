@@ -23,7 +23,8 @@ import duckdb
 from sqlglot import exp
 
 from simgen.grader import functions
-from simgen.grader.errors import ForbiddenError, QueryError, UnsupportedError
+from simgen.grader.dialects.base import sql_of
+from simgen.grader.errors import ForbiddenError, QueryError, UnsupportedError, plain_words
 
 # Plain-query structure that is not an exp.Condition.
 _STRUCTURE: tuple[type[exp.Expression], ...] = (
@@ -73,8 +74,23 @@ _GENERATORS = {"range", "generateseries", "explodinggenerateseries", "unnest", "
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "system", "temp", "sys", "main", "memory"}
 
 
-def describe(node: exp.Expression) -> str:
-    """A construct's name as a person would write it."""
+# Constructs the allowlist refuses that have a name of their own, and what to write instead.
+_CONSTRUCTS: dict[str, tuple[str, str]] = {
+    "Version": ("time travel (AS OF / FOR SYSTEM_TIME / VERSION AS OF)", "the dataset has one version: drop the clause"),
+    "HistoricalData": ("time travel (AT / BEFORE)", "the dataset has one version: drop the clause"),
+    "Lock": ("a locking clause (FOR UPDATE / FOR SHARE / LOCK IN SHARE MODE)", "a graded query only reads: drop it"),
+    "ForClause": ("FOR XML / FOR JSON", "return plain rows and columns"),
+    "MatchRecognize": ("MATCH_RECOGNIZE", "use window functions (LAG/LEAD, ROW_NUMBER) over the ordered rows"),
+    "QueryTransform": ("TRANSFORM ... USING (an external script)", "write the transformation in SQL"),
+    "Pivot": ("the PIVOT statement", "write SELECT ... FROM t PIVOT (...) or CASE WHEN with GROUP BY"),
+    "TableSample": ("TABLESAMPLE / USING SAMPLE (a random sample)",
+                    "a sample changes from run to run; filter the rows with WHERE instead"),
+    "TableFromRows": ("TABLE(...) over a function", "a query may read only the dataset's tables"),
+}
+
+
+def describe(node: exp.Expression, dialect: str = "duckdb") -> str:
+    """A construct's name as a person would write it: never one of sqlglot's class names."""
     name = type(node).__name__
     if isinstance(node, (exp.Column, exp.Identifier, exp.Literal)) and node.parent is None:
         return f"the statement {node.sql()!r}"
@@ -84,7 +100,15 @@ def describe(node: exp.Expression) -> str:
         return _STATEMENT_WORDS[name]
     if isinstance(node, exp.Func):
         return f"function {node.sql_name() if not isinstance(node, exp.Anonymous) else node.name}()"
-    return name
+    written = sql_of(node, dialect, 60)
+    words = _CONSTRUCTS[name][0] if name in _CONSTRUCTS else plain_words(name)
+    return f"{words}: {written}" if written and written.lower() != words.lower() else words
+
+
+def refusal(node: exp.Expression, dialect: str) -> ForbiddenError:
+    """The ForbiddenError for a node the allowlist does not admit, with the rewrite where one exists."""
+    why = _CONSTRUCTS.get(type(node).__name__, ("", ""))[1]
+    return ForbiddenError(describe(node, dialect), why)
 
 
 def cte_names(tree: exp.Expression) -> set[str]:
@@ -112,7 +136,8 @@ def check_statements(statements: Iterable[exp.Expression | None]) -> exp.Express
         raise ForbiddenError(f"{len(real)} statements", "submit exactly one query")
     root = real[0]
     if not isinstance(root, exp.Query):
-        raise ForbiddenError(describe(root), "only a single SELECT query is graded")
+        why = _CONSTRUCTS.get(type(root).__name__, ("", "only a single SELECT query is graded"))[1]
+        raise ForbiddenError(describe(root), why)
     return root
 
 
@@ -125,7 +150,9 @@ def check_tree(root: exp.Expression, tables: set[str], dialect: str) -> None:
     ctes = cte_names(root)
     for node in root.walk():
         if isinstance(node, _FORBIDDEN_CONDITIONS):
-            raise ForbiddenError(describe(node))
+            raise ForbiddenError(describe(node, dialect))
+        if isinstance(node, exp.TableSample):
+            raise refusal(node, dialect)
         if isinstance(node, exp.Table):
             _check_table(node, tables, ctes)
             continue
@@ -137,7 +164,7 @@ def check_tree(root: exp.Expression, tables: set[str], dialect: str) -> None:
             if isinstance(node, exp.Select) and node.args.get("into"):
                 raise ForbiddenError("SELECT ... INTO")
             continue
-        raise ForbiddenError(describe(node))
+        raise refusal(node, dialect)
 
 
 def _check_table(node: exp.Table, tables: set[str], ctes: set[str]) -> None:

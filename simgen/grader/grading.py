@@ -19,13 +19,15 @@ from pathlib import Path
 
 from simgen import challenges
 from simgen.errors import SimgenError, UsageError
+from simgen.grader import timelimit
 from simgen.grader.compare import compare
 from simgen.grader.dialects import header_dialect, normalize_dialect
-from simgen.grader.expected import expected
 from simgen.grader.errors import InternalError, SandboxError, SubmissionError
+from simgen.grader.expected import expected, reference_seconds
 from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
 from simgen.grader.submission import Prepared, read_submission
+from simgen.grader.timelimit import TimeLimit
 from simgen.grader.verdict import Verdict, combine
 from simgen.verify import load_manifest
 
@@ -108,6 +110,24 @@ def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path
 
 
 _EXPECTED: dict[tuple[str, str, Path], object] = {}
+_LIMITS: dict[tuple[str, str, Path], TimeLimit | None] = {}
+
+
+def _limit(ch: challenges.Challenge, path: Path, timeout_s: float | None) -> TimeLimit | None:
+    """The time limit of `ch` on the dataset at `path` (see timelimit.py): --timeout when given,
+    else derived from the reference's time there, which computing the expected result measures.
+    None when the reference cannot run there (that verdict comes with the comparison)."""
+    if timeout_s is not None:
+        return timelimit.fixed(timeout_s)
+    key = (ch.id, ch.solution, Path(path).resolve())
+    if key not in _LIMITS:
+        try:
+            _expected(ch, path)
+        except SimgenError:
+            _LIMITS[key] = None
+        else:
+            _LIMITS[key] = timelimit.derive(reference_seconds(ch, path), ch.time_multiple, ch.time_floor_s)
+    return _LIMITS[key]
 
 
 def _expected(ch: challenges.Challenge, path: Path):
@@ -119,7 +139,8 @@ def _expected(ch: challenges.Challenge, path: Path):
 
 
 def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], sandbox: Sandbox,
-              progress: Callable[[int], None] | None = None, preparer: Preparer | None = None) -> Iterator[Graded]:
+              progress: Callable[[int], None] | None = None, preparer: Preparer | None = None,
+              timeout_s: float | None = None) -> Iterator[Graded]:
     """Grade every submission; yields exactly one result per submission, as each is decided.
 
     Threads hand submissions to the preparing workers (parse, gate, transpile, in child
@@ -127,6 +148,9 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
     preparing and executing overlap. Each distinct canonical query of a challenge runs once per
     dataset; every submission sharing it gets the same verdict. Whatever fails on the way (a
     submission, the grader, the sandbox itself) becomes a verdict, never a lost submission.
+
+    Each query's time limit fits its challenge and dataset (timelimit.py): `timeout_s` (the
+    CLI's --timeout) overrides that rule; the sandbox's own timeout_s caps either.
     """
     own = preparer is None
     preparer = preparer or Preparer()
@@ -184,7 +208,7 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
                 group = groups[key] = _Group(ch, prep)
                 group.members.append(sub)
                 for name in datasets:
-                    yield Job.of(prep, name, tag=key)
+                    yield Job.of(prep, name, tag=key, limit=_limit(ch, datasets[name], timeout_s))
             elif group.verdict is not None:
                 ready.append(Graded(sub, group.verdict, prep.dialect, prep.key))
             else:
@@ -287,17 +311,21 @@ def resolve_datasets(data: Path | str | Sequence[Path | str] | None = None) -> d
 
 
 @contextmanager
-def workers(datasets: Mapping[str, Path], jobs: int = 1, timeout_s: float = 30.0,
+def workers(datasets: Mapping[str, Path], jobs: int = 1, timeout_s: float | None = None,
             memory: str = "auto") -> Iterator[tuple[Preparer, Sandbox]]:
     """The preparing workers and the sandbox, started together (in the background): the first
-    query waits for them, so their start overlaps reading and preparing the submissions."""
+    query waits for them, so their start overlaps reading and preparing the submissions.
+
+    Without `timeout_s` (the CLI's --timeout) each query gets its challenge's limit (grade_all)
+    and the sandbox's own limit is only the grader's maximum."""
     with Preparer(workers=max(1, jobs // 2)) as preparer, \
-            Sandbox(datasets, timeout_s=timeout_s, memory_limit=memory, workers=jobs, wait=False) as box:
+            Sandbox(datasets, timeout_s=timeout_s if timeout_s is not None else timelimit.MAX_S,
+                    memory_limit=memory, workers=jobs, wait=False) as box:
         yield preparer, box
 
 
 def check(challenge: str, *, path: Path | None = None, text: str | None = None, dialect: str | None = None,
-          data: Path | str | Sequence[Path | str] | None = None, timeout_s: float = 30.0,
+          data: Path | str | Sequence[Path | str] | None = None, timeout_s: float | None = None,
           memory: str = "auto") -> Graded:
     """Grade one submission (a file or its text) on every dataset; never raises for anything a
     person can get wrong (an unknown challenge or dialect, no dataset, a missing file, a bad
@@ -312,7 +340,7 @@ def check(challenge: str, *, path: Path | None = None, text: str | None = None, 
         challenges.get(challenge)
         datasets = resolve_datasets(data)
         with workers(datasets, 1, timeout_s, memory) as (preparer, box):
-            (graded,) = list(grade_all([sub], datasets, box, preparer=preparer))
+            (graded,) = list(grade_all([sub], datasets, box, preparer=preparer, timeout_s=timeout_s))
         return graded
     except SimgenError as error:
         return Graded(sub, Verdict.from_error(challenge, error), declared_dialect(dialect, text))

@@ -32,13 +32,8 @@ import psutil
 
 from simgen.errors import SimgenError
 from simgen.grader.child import Child
-from simgen.grader.errors import (
-    ForbiddenError,
-    InternalError,
-    LimitError,
-    QueryError,
-    SandboxError,
-)
+from simgen.grader.errors import ForbiddenError, InternalError, LimitError, QueryError, SandboxError
+from simgen.grader.timelimit import TimeLimit
 from simgen.grader.workerspec import WorkerSpec
 from simgen.locks import private_temp_dir, release
 from simgen.verify import load_manifest
@@ -140,16 +135,19 @@ def native_copy(dataset: Path, tables: dict[str, list[str]]) -> Path | None:
 
 @dataclass(frozen=True)
 class Job:
-    """One query to run on one dataset; `tag` is the caller's, returned untouched."""
+    """One query to run on one dataset; `tag` is the caller's, returned untouched. `limit`: the
+    seconds this query may run and why (see timelimit.py); None: the sandbox's own timeout_s.
+    A limit above the sandbox's timeout_s is cut to it."""
 
     sql: str
     dataset: str
     collation: str | None = None
     tag: object = None
+    limit: TimeLimit | None = None
 
     @classmethod
-    def of(cls, prepared: Prepared, dataset: str, tag: object = None) -> Job:
-        return cls(prepared.sql, dataset, prepared.collation, tag)
+    def of(cls, prepared: Prepared, dataset: str, tag: object = None, limit: TimeLimit | None = None) -> Job:
+        return cls(prepared.sql, dataset, prepared.collation, tag, limit)
 
 
 class _Worker(Child):
@@ -226,7 +224,6 @@ class Sandbox:
             memory_limit = auto_memory(workers)
         self.memory_limit = memory_limit
         self.timeout_s = timeout_s
-        self.hard_timeout_s = timeout_s + max(1.0, 0.5 * timeout_s)
         try:
             # Locked while this sandbox lives; a grader killed with -9 leaves its temp space to the next one.
             self._temp, self._temp_lock = private_temp_dir("simgen-sandbox-")
@@ -290,6 +287,15 @@ class Sandbox:
         return fresh
 
     # -- public API -------------------------------------------------------------------------------
+
+    def limit_of(self, job: Job) -> TimeLimit:
+        """The time limit `job` runs under: its own, cut to the sandbox's timeout_s."""
+        own = job.limit
+        if own is None:
+            return TimeLimit(self.timeout_s, "the sandbox's time limit")
+        if own.seconds > self.timeout_s:
+            return TimeLimit(self.timeout_s, f"{own.why}, capped at the sandbox's {self.timeout_s:g} s")
+        return own
 
     def run(self, sql: str | Prepared, dataset: str | None = None, collation: str | None = None) -> pa.Table:
         """Run one gated query; returns its result or raises LimitError / QueryError / SandboxError."""
@@ -357,9 +363,13 @@ class Sandbox:
         for _ in range(2):
             worker = self._workers[index]
             worker.job = (job_id, job)
-            worker.deadline = time.monotonic() + self.hard_timeout_s
+            limit = self.limit_of(job)
+            # DuckDB's own max_execution_time stays at the sandbox's timeout_s (set at the worker's
+            # start, then locked); the worker interrupts this one query at its own limit, and past
+            # that plus a grace period the worker is killed from here.
+            worker.deadline = time.monotonic() + limit.seconds + max(1.0, 0.5 * limit.seconds)
             try:
-                worker.channel.send(("run", job_id, job.dataset, job.sql, job.collation))
+                worker.channel.send(("run", job_id, job.dataset, job.sql, job.collation, limit.seconds))
                 return
             except OSError:  # killed from outside between two jobs: nothing of this job ran yet
                 worker.job = None
@@ -387,11 +397,11 @@ class Sandbox:
             worker.job = None
             if kind == "internal":  # DuckDB's database may be invalidated: never reuse it
                 self._replace(worker)
-            return job, _outcome(kind, payload, self.timeout_s)
+            return job, _outcome(kind, payload, self.limit_of(job))
         now = time.monotonic()
         reason = None
         if now > worker.deadline:
-            reason = LimitError("time", f"the query ran longer than {self.timeout_s:g} s and was stopped")
+            reason = LimitError("time", _time_message(self.limit_of(job)))
         else:
             rss = worker.rss()
             if rss is None:
@@ -426,7 +436,13 @@ class Sandbox:
         return [w.process.pid for w in self._workers]
 
 
-def _outcome(kind: str, payload: object, timeout_s: float) -> pa.Table | Exception:
+def _time_message(limit: TimeLimit) -> str:
+    if limit.why == "the sandbox's time limit":  # no rule behind it: the plain message
+        return f"the query ran longer than {limit.seconds:g} s and was stopped"
+    return limit.message()
+
+
+def _outcome(kind: str, payload: object, limit: TimeLimit) -> pa.Table | Exception:
     import pyarrow as pa
 
     if kind == "ok":
@@ -438,7 +454,7 @@ def _outcome(kind: str, payload: object, timeout_s: float) -> pa.Table | Excepti
             os.unlink(str(payload))  # the mapping outlives the file's name
     message = str(payload)
     if kind == "time":
-        return LimitError("time", f"the query ran longer than {timeout_s:g} s and was stopped")
+        return LimitError("time", _time_message(limit))
     if kind == "memory":
         return LimitError("memory", f"the query ran out of memory: {message.splitlines()[0]}")
     if kind == "disk":

@@ -30,7 +30,9 @@ from sqlglot.tokens import TokenType
 from simgen.errors import SimgenError, UsageError
 from simgen.grader import fixups, gate
 from simgen.grader.dialects import DIALECTS, resolve_dialect
-from simgen.grader.errors import (GradeError, InternalError, LimitError, ParseError, QueryError, SubmissionError,
+from simgen.grader.dialects import spec as dialect_spec
+from simgen.grader.dialects.base import DialectSpec
+from simgen.grader.errors import (GradeError, plain_words, InternalError, LimitError, ParseError, QueryError, SubmissionError,
                                   UnsupportedError)
 from simgen.grader.submission import MAX_BYTES, Prepared, decode_submission, read_submission  # noqa: F401
 
@@ -40,8 +42,8 @@ MAX_TREE_DEPTH = 200  # bounds the optimizer's and generator's recursion (DuckDB
 MAX_NODES = 20_000  # a 64 KB query of ordinary SQL has a few thousand
 MAX_JOINS = 64  # resolving columns through NATURAL JOIN / USING grows fast: 150 of them took 28 s
 
-# Case-insensitive default collations: MySQL utf8mb4_0900_ai_ci, SQL Server *_CI_AS.
-COLLATIONS = {"mysql": "nocase.noaccent", "tsql": "nocase"}
+# Case-insensitive default collations (MySQL utf8mb4_0900_ai_ci, SQL Server *_CI_AS), per dialect.
+COLLATIONS = {name: s.collation for name in DIALECTS if (s := dialect_spec(name)).collation}
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _REQUIRED = re.compile(r"Required keyword: '(\w+)' missing for <class '[\w.]*?(\w+)'>")
@@ -145,11 +147,16 @@ def _token_key(tokens: list) -> tuple:
 def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
     """The whole pipeline for one text and its tokens; `prepare` caches the outcome.
 
-    Anything but a GradeError raised after parsing is a bug on our side or sqlglot's: it becomes
-    an InternalError naming the stage and, where it can be found, the function it failed on."""
-    read = DIALECTS[dialect]
-    if dialect == "tsql":
-        rewritten = _tsql_real_as_float24(text, tokens)
+    A fixed sequence of stages, each asking the dialect's spec (simgen/grader/dialects/<name>.py):
+    text rewrites, parse, idiom rewrites, gate, names, structural rewrites, qualify and type,
+    typed rewrites and refusals, DuckDB SQL, gate again. Anything but a GradeError raised after
+    parsing is a bug on our side or sqlglot's: it becomes an InternalError naming the stage and,
+    where it can be found, the function it failed on.
+    """
+    spec = dialect_spec(dialect)
+    read = spec.sqlglot
+    for rule in spec.text_rewrites:
+        rewritten = rule(text, tokens)
         if rewritten != text:
             text, tokens = rewritten, _tokenize(rewritten, read)
     tree = _parse(text, read, tokens)
@@ -157,13 +164,16 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
     try:
         tables = {name.lower() for name, _ in frozen}
         tree = fixups.drop_harmless_hints(tree)
+        for tree_rule in spec.tree_rewrites:
+            tree = tree_rule(tree)
         gate.check_tree(tree, tables, dialect)
         _check_size(tree)
         stage = "normalizing"
-        if dialect in ("postgres", "snowflake"):
+        if spec.to_char:
             _remember_to_char_formats(tree, tokens, read)
+        tree = resolve_names(tree, spec)
         tree = _strip_table_qualifiers(tree, tables)
-        tree = fixups.before_qualify(tree, dialect)
+        tree = fixups.before_qualify(tree, spec)
         mapping = _mapping_schema(read, frozen)
         stage = "resolving the names and types in"
         try:
@@ -171,25 +181,57 @@ def _prepare(text: str, tokens: list, dialect: str, frozen: tuple) -> Prepared:
                            quote_identifiers=True, identify=True)
             tree = annotate_types(tree, schema=mapping, dialect=read)
         except OptimizeError as error:
-            raise QueryError(_clean(str(error))) from None
+            raise QueryError(_name_hint(_clean(str(error)), spec)) from None
         except SqlglotError as error:
-            raise UnsupportedError(_clean(str(error)), dialect) from None
+            raise UnsupportedError(_readable(_clean(str(error))), dialect) from None
         stage = "translating"
-        tree = fixups.after_annotate(tree, dialect)
+        tree = fixups.after_annotate(tree, spec)
         columns = tuple(tree.named_selects) if isinstance(tree, exp.Query) else ()
         try:
             # copy=False: the tree is ours and done with; the generator's defensive deep copy was
             # about a third of preparing a query never seen before.
             sql = tree.sql(dialect="duckdb", unsupported_level=ErrorLevel.RAISE, comments=False, copy=False)
         except SqlglotUnsupported as error:
-            raise UnsupportedError(_clean(str(error)), dialect) from None
+            raise UnsupportedError(_readable(_clean(str(error))), dialect) from None
         stage = "checking the translation of"
         gate.check_duckdb(sql, tables, dialect)
     except (GradeError, RecursionError, MemoryError):
         raise
     except Exception as error:  # noqa: BLE001 - see the docstring
         raise _tree_failure(tree, tokens, stage, error) from None
-    return Prepared(sql=sql, dialect=dialect, columns=columns, collation=COLLATIONS.get(dialect), source=text)
+    return Prepared(sql=sql, dialect=dialect, columns=columns, collation=spec.collation, source=text)
+
+
+def resolve_names(tree: exp.Expression, spec: DialectSpec) -> exp.Expression:
+    """Names resolve as the source database resolves them, before sqlglot qualifies them.
+
+    "insensitive" dialects (MySQL, T-SQL, BigQuery, Spark, SQLite, Trino...): `Salary`, `SALARY`
+    and a quoted `"Salary"` all name `salary`, so every identifier is folded to lower case and
+    quoted. "lower" (PostgreSQL) and "upper" (Snowflake, Oracle) dialects keep quoted names exact
+    and fold unquoted ones; sqlglot's qualify does that fold with the schema folded alike (the
+    dataset's tables count as created unquoted), so `"SALARY"` matches in Oracle and not in
+    PostgreSQL.
+    """
+    if spec.identifiers != "insensitive":
+        return tree
+    for identifier in tree.find_all(exp.Identifier):
+        name = identifier.this
+        if isinstance(name, str) and name != name.lower():
+            identifier.set("this", name.lower())
+    return tree
+
+
+def _name_hint(message: str, spec: DialectSpec) -> str:
+    """An unresolved name in a case-sensitive dialect: say how that dialect folds names."""
+    if "could not be resolved" not in message and "Unknown column" not in message:
+        return message
+    if spec.identifiers == "lower":
+        return (f"{message} (in {spec.title or spec.name} unquoted names fold to lower case and quoted "
+                "names must match exactly: the dataset's names are lower case)")
+    if spec.identifiers == "upper":
+        return (f"{message} (in {spec.title or spec.name} unquoted names fold to upper case and quoted "
+                "names must match exactly: write the dataset's names unquoted, or quoted in upper case)")
+    return message
 
 
 def _clean(message: str) -> str:
@@ -236,7 +278,7 @@ def _token_error(text: str, message: str) -> ParseError:
     found = text[start:start + 2] if text[start:start + 2] in ("/*", "$$") else text[start:start + 1]
     what = {"'": "string", '"': "quoted identifier", "`": "quoted identifier", "/*": "comment",
             "$$": "dollar-quoted string", "[": "bracketed identifier"}.get(found, "token")
-    return ParseError(f"unterminated {what}", line, column, found)
+    return ParseError(f"unterminated {what}", line, column, found, _source_line(text, line))
 
 
 def _parse(text: str, read: str, tokens: list) -> exp.Expression:
@@ -246,12 +288,13 @@ def _parse(text: str, read: str, tokens: list) -> exp.Expression:
     except SqlglotParseError as error:
         first = error.errors[0] if error.errors else {}
         description = _clean(str(first.get("description", error)))
-        description = _REQUIRED.sub(lambda m: f"incomplete {m.group(2)} (missing {m.group(1)})", description)
+        description = _REQUIRED.sub(lambda m: f"{plain_words(m.group(2))} is incomplete (missing {m.group(1)})",
+                                    description)
         description = description.replace("Invalid expression / Unexpected token", "unexpected token")
-        context = _clean(f"{first.get('start_context', '')}{first.get('highlight', '')}{first.get('end_context', '')}")
-        context = context.splitlines()[-1] if context.strip() else ""
-        raise ParseError(description, int(first.get("line") or 1), int(first.get("col") or 1),
-                         _clean(str(first.get("highlight", ""))), context) from None
+        description = _readable(description)
+        highlight = _clean(str(first.get("highlight", "")))
+        line, column = _error_start(text, int(first.get("line") or 1), int(first.get("col") or 1), highlight)
+        raise ParseError(description, line, column, highlight, _source_line(text, line)) from None
     except TokenError as error:
         raise _token_error(text, str(error)) from None
     except (RecursionError, MemoryError):
@@ -259,6 +302,39 @@ def _parse(text: str, read: str, tokens: list) -> exp.Expression:
     except Exception as error:  # noqa: BLE001 - a sqlglot bug on odd input: say where it happened
         raise _parser_failure(tokens, getattr(parser, "_index", len(tokens)), error) from None
     return gate.check_statements(statements)
+
+
+_CLASS = re.compile(r"<class '(?:[\w]+\.)*(\w+)'>")
+_FOR_EXPRESSION = re.compile(r"for expression '(\w+)'")
+
+
+def _readable(description: str) -> str:
+    """sqlglot's parse messages name its classes (`<class 'sqlglot.expressions.EQ'>`): use the SQL."""
+    description = _CLASS.sub(lambda m: plain_words(m.group(1)), description)
+    description = _FOR_EXPRESSION.sub(lambda m: f"for {plain_words(m.group(1))}", description)
+    return description.replace("(missing this)", "(missing its operand)").replace(
+        "(missing expression)", "(missing the right-hand side)")
+
+
+def _source_line(text: str, line: int) -> str:
+    """Line `line` (1-based) of the text exactly as written (sqlglot counts lines at "\\n")."""
+    lines = text.split("\n")
+    return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+
+
+def _error_start(text: str, line: int, col: int, highlight: str) -> tuple[int, int]:
+    """sqlglot names the line and the column of the offending token's LAST character; people
+    count from its first. A token that spans lines (a string) starts on an earlier line."""
+    pieces = highlight.split("\n")
+    if len(pieces) > 1:
+        return max(line - len(pieces) + 1, 1), max(len(_source_line(text, line - len(pieces) + 1))
+                                                    - len(pieces[0]) + 1, 1)
+    start = col - len(highlight) + 1 if highlight else col
+    source = _source_line(text, line)
+    # Trust sqlglot's position only where the token really is there; else search the line for it.
+    if highlight and source[start - 1:start - 1 + len(highlight)] != highlight and highlight in source:
+        start = source.rfind(highlight, 0, max(col, len(highlight))) + 1 or source.find(highlight) + 1
+    return line, max(start, 1)
 
 
 def _parser_failure(tokens: list, index: int, error: Exception) -> InternalError:
@@ -335,26 +411,11 @@ def _strip_table_qualifiers(tree: exp.Expression, tables: set[str]) -> exp.Expre
         if gate.table_function_name(table) is None and table.name.lower() in tables:
             table.set("db", None)
             table.set("catalog", None)
-            table.set("this", exp.to_identifier(table.name.lower()))
+            ident = table.this
+            quoted = isinstance(ident, exp.Identifier) and ident.quoted
+            # A quoted name keeps its exact spelling: PostgreSQL "Users" is not users.
+            table.set("this", exp.to_identifier(table.name if quoted else table.name.lower(), quoted=quoted))
     return tree
-
-
-def _tsql_real_as_float24(text: str, tokens: list) -> str:
-    """T-SQL REAL is 32-bit and FLOAT 64-bit, but sqlglot parses both to the same node; spell the
-    type REAL as FLOAT(24) in the text (only where a type is expected) so the two stay apart."""
-    edits = []
-    for i, token in enumerate(tokens):
-        if token.token_type != TokenType.FLOAT or token.text.upper() != "REAL" or i == 0:
-            continue
-        before = tokens[i - 1]
-        is_cast = before.token_type == TokenType.ALIAS
-        is_convert = (before.token_type == TokenType.L_PAREN and i >= 2
-                      and tokens[i - 2].text.upper() in ("CONVERT", "TRY_CONVERT"))
-        if is_cast or is_convert:
-            edits.append((token.start, token.end + 1))
-    for start, end in reversed(edits):
-        text = text[:start] + "FLOAT(24)" + text[end:]
-    return text
 
 
 def _remember_to_char_formats(tree: exp.Expression, tokens: list, read: str) -> None:

@@ -90,12 +90,14 @@ _SNOWFLAKE = {
 _SNOWFLAKE_TOKENS = sorted(_SNOWFLAKE, key=len, reverse=True)
 
 
-def to_char(value: exp.Expression, fmt: str, dialect: str) -> exp.Expression:
-    """A DuckDB expression that formats `value` like the dialect's TO_CHAR(value, fmt).
+def to_char(value: exp.Expression, fmt: str, flavour: str, dialect: str | None = None) -> exp.Expression:
+    """A DuckDB expression that formats `value` like TO_CHAR(value, fmt) in the format `flavour`
+    ("postgres": PostgreSQL, Redshift and Oracle; "snowflake"); `dialect` names the source in refusals.
 
     >>> to_char(exp.column("d"), "YYYY-MM", "postgres").sql("duckdb")
     "STRFTIME(d, '%Y') || '-' || STRFTIME(d, '%m')"
     """
+    dialect = dialect or flavour
     pieces: list[exp.Expression] = []
     literal = ""
     i = 0
@@ -113,16 +115,16 @@ def to_char(value: exp.Expression, fmt: str, dialect: str) -> exp.Expression:
             literal += char
             i += 1
             continue
-        if dialect == "postgres" and fmt[i:i + 2].upper() == "FM":
+        if flavour == "postgres" and fmt[i:i + 2].upper() == "FM":
             fill_mode = True
             i += 2
             continue
-        tokens = _POSTGRES_TOKENS if dialect == "postgres" else _SNOWFLAKE_TOKENS
+        tokens = _POSTGRES_TOKENS if flavour == "postgres" else _SNOWFLAKE_TOKENS
         match = next((t for t in tokens if fmt[i:i + len(t)].upper() == t), None)
         piece: Piece | None = None
         if match is not None:
             raw = fmt[i:i + len(match)]
-            if dialect == "postgres":
+            if flavour == "postgres":
                 piece = _postgres_element(raw, fill_mode)
             else:
                 piece = _strftime(_SNOWFLAKE[match])

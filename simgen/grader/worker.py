@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import threading
 from multiprocessing.connection import Connection
 
 import duckdb
@@ -88,11 +89,21 @@ def sanitize(message: str) -> str:
     return message.strip()
 
 
-def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: WorkerSpec) -> tuple[str, object]:
-    """Execute one query; returns ("ok", ipc bytes) or (error kind, message)."""
+def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: WorkerSpec,
+              limit_s: float | None = None) -> tuple[str, object]:
+    """Execute one query; returns ("ok", ipc bytes) or (error kind, message).
+
+    `limit_s` below the worker's DuckDB limit (spec.timeout_s, set once and locked): this query is
+    interrupted from a timer thread of this process when it passes, which the query cannot
+    change, since it is not a setting."""
     if collation not in ALLOWED_COLLATIONS:
         return "query", f"unknown collation {collation!r}"
     cursor = conn.cursor()  # a fresh connection: TEMP objects or prepared state never outlive a query
+    timer = None
+    if limit_s is not None and limit_s < spec.timeout_s:
+        timer = threading.Timer(max(limit_s, 0.001), cursor.interrupt)
+        timer.daemon = True
+        timer.start()
     try:
         statements = cursor.extract_statements(sql)
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
@@ -140,6 +151,9 @@ def run_query(conn: duckdb.DuckDBPyConnection, sql: str, collation: str, spec: W
             return "memory", message
         return "query", message
     finally:
+        if timer is not None:
+            timer.cancel()
+            timer.join()  # a late interrupt lands on this query's own cursor, closed below, never the next
         if collation:
             try:
                 cursor.execute("SET default_collation = ''")
@@ -164,7 +178,7 @@ def _comparable(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
 def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
     """Entry point of a worker process: open every dataset, say ready, then serve queries forever.
 
-    Protocol (tuples over a multiprocessing Pipe): in ("run", job_id, dataset, sql, collation);
+    Protocol (tuples over a multiprocessing Pipe): in ("run", job_id, dataset, sql, collation[, limit_s]);
     out ("ready",), ("result", job_id, kind, payload), ("fatal", message). A result's kind "ok"
     carries an Arrow IPC stream as bytes, "ok_file" the path of a file holding one, in the
     worker's temp dir, that the supervisor maps and removes.
@@ -188,9 +202,9 @@ def worker_main(channel: Connection, spec: WorkerSpec | None = None) -> None:
     channel.send(("ready",))
 
     def answer(message: tuple) -> tuple:
-        _, job_id, dataset, sql, collation = message
+        _, job_id, dataset, sql, collation, *rest = message
         try:
-            kind, payload = run_query(conns[dataset], sql, collation or "", spec)
+            kind, payload = run_query(conns[dataset], sql, collation or "", spec, rest[0] if rest else None)
         except Exception as error:  # noqa: BLE001 - never let one query kill the loop silently
             kind, payload = "internal", sanitize(f"{type(error).__name__}: {error}").splitlines()[0]
         return "result", job_id, kind, payload

@@ -40,7 +40,8 @@ def test_a_result_is_computed_once_and_read_back_equal(edge, private_cache, monk
     again = expected_module.expected(ch, edge.path)
     assert calls == ["srm_check"]
     assert again.equals(first) and first.num_rows == 4
-    assert sorted(p.suffix for p in private_cache.rglob("srm_check-*")) == [".arrow", ".seal"]
+    # the result, its seal, and the reference's measured time (it sets the time limit)
+    assert sorted(p.suffix for p in private_cache.rglob("srm_check-*")) == [".arrow", ".seal", ".seconds"]
 
 
 def test_a_damaged_cache_file_is_recomputed(edge, private_cache, monkeypatch):

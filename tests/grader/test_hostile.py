@@ -95,7 +95,7 @@ HOSTILE: list[tuple[str, str | bytes, type | tuple, str]] = [
     ("NUL byte", "select 1\x00; drop view users", S, "NUL"),
     ("comment only", "-- select * from users\n/* nothing */", S, "no SQL"),
     ("empty", "   \n\t ", S, "no SQL"),
-    ("unknown dialect header", "-- dialect: oracle\nselect 1", S, "dialect"),
+    ("unknown dialect header", "-- dialect: informix\nselect 1", S, "dialect"),
     ("runaway recursive cte", "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r", L, "longer than"),
     ("cross join explosion", "select count(*) from sessions a, range(100000000) b, range(100000) c", L, ""),
     ("memory blow-up", "select list(range) from range(300000000)", L, ""),

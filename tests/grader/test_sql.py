@@ -39,7 +39,8 @@ def test_read_refuses_big_missing_and_binary_files(tmp_path):
 
 @pytest.mark.parametrize(("name", "canonical"), [
     ("PostgreSQL", "postgres"), ("pg", "postgres"), ("sqlserver", "tsql"), ("T-SQL", "tsql"), ("mssql", "tsql"),
-    ("BigQuery", "bigquery"), ("databricks", "spark"), ("mariadb", "mysql"), ("snowflake", "snowflake"),
+    ("BigQuery", "bigquery"), ("databricks", "databricks"), ("mariadb", "mysql"), ("snowflake", "snowflake"),
+    ("Oracle", "oracle"), ("presto", "trino"), ("athena", "trino"), ("sqlite3", "sqlite"), ("Redshift", "redshift"),
 ])
 def test_dialect_aliases(name, canonical):
     assert normalize_dialect(name) == canonical
@@ -47,7 +48,7 @@ def test_dialect_aliases(name, canonical):
 
 def test_unknown_dialect_names_the_choices():
     with pytest.raises(UsageError, match="postgres, mysql"):
-        normalize_dialect("oracle")
+        normalize_dialect("informix")
 
 
 def test_dialect_comes_from_argument_then_header_then_default():

@@ -1,49 +1,44 @@
-"""Which SQL dialect a submission is written in: names, aliases and the `-- dialect:` header.
+"""Which SQL dialect a submission is written in, and what the grader knows about each one.
 
-Kept apart from the translation rules so the CLI can validate `--dialect` without importing the
-optimizer, and so the list of names people type lives in one place.
+One module per dialect (`duckdb.py`, `postgres.py`, ...), each defining `SPEC`, a `DialectSpec`
+(see base.py): its sqlglot name, the names people type for it, how it resolves identifiers, its
+default collation, and the rewrites and refusals that keep its meaning in DuckDB. To add a
+dialect, write `<name>.py` with a SPEC, add its module name to `_MODULES`, and add its cases to
+tests/grader/test_dialect_gaps.py and tests/grader/test_people_sql.py.
+
+This module also reads the `-- dialect:` header and maps what a person typed to a canonical name.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from simgen.errors import UsageError
+from simgen.grader.dialects.base import DialectSpec
+
+_MODULES = ("duckdb", "postgres", "mysql", "bigquery", "snowflake", "spark", "tsql",
+            "oracle", "sqlite", "redshift", "trino", "databricks")
+
+SPECS: dict[str, DialectSpec] = {}
+for _module in _MODULES:
+    _spec: DialectSpec = importlib.import_module(f"{__name__}.{_module}").SPEC
+    SPECS[_spec.name] = _spec
 
 # Canonical name -> the sqlglot dialect that reads it.
-DIALECTS: dict[str, str] = {
-    "duckdb": "duckdb",
-    "postgres": "postgres",
-    "mysql": "mysql",
-    "bigquery": "bigquery",
-    "snowflake": "snowflake",
-    "spark": "spark",
-    "tsql": "tsql",
-}
+DIALECTS: dict[str, str] = {name: spec.sqlglot for name, spec in SPECS.items()}
 
-ALIASES: dict[str, str] = {
-    "postgresql": "postgres",
-    "pg": "postgres",
-    "psql": "postgres",
-    "mariadb": "mysql",
-    "bq": "bigquery",
-    "googlesql": "bigquery",
-    "sparksql": "spark",
-    "spark_sql": "spark",
-    "databricks": "spark",
-    "sqlserver": "tsql",
-    "sql_server": "tsql",
-    "mssql": "tsql",
-    "t-sql": "tsql",
-    "transact-sql": "tsql",
-    "azuresql": "tsql",
-    "duck": "duckdb",
-}
+ALIASES: dict[str, str] = {alias: name for name, spec in SPECS.items() for alias in spec.aliases}
 
 DEFAULT_DIALECT = "duckdb"
 
 # `-- dialect: postgres` (also `--dialect=postgres`, `/* dialect: tsql */`) on the first line.
 _HEADER = re.compile(r"^\s*(?:--|#|/\*)\s*dialect\s*[:=]\s*([A-Za-z][\w\- ]*?)\s*(?:\*/)?\s*$", re.IGNORECASE)
+
+
+def spec(name: str) -> DialectSpec:
+    """The DialectSpec of a canonical dialect name (see `normalize_dialect`)."""
+    return SPECS[name]
 
 
 def normalize_dialect(name: str) -> str:
