@@ -121,7 +121,7 @@ def test_check_reads_a_path_and_honours_the_dialect(data, tmp_path):
 @pytest.mark.parametrize("sql, challenge, kwargs, kind, says", [
     ("SELECT 1", "second_highest_salery", {}, "unknown_challenge", "did you mean 'second_highest_salary'"),
     ("SELEC 1", "second_highest_salary", {}, "parse", "line 1"),
-    ("SELECT 1", "second_highest_salary", {"dialect": "oracle"}, "usage", "unknown dialect 'oracle'"),
+    ("SELECT 1", "second_highest_salary", {"dialect": "informix"}, "usage", "unknown dialect 'informix'"),
     ("DROP TABLE users", "second_highest_salary", {}, "forbidden", "not allowed"),
 ])
 def test_check_cannot_grade_is_a_verdict_not_an_exception(data, sql, challenge, kwargs, kind, says):
