@@ -129,6 +129,14 @@ def _pg_integer(node: exp.Expression) -> bool:
     return is_type(node, INTEGER)
 
 
+# Functions whose value is fractional in every dialect (T-SQL's VAR and STDEV return FLOAT even of
+# integers; PostgreSQL's VARIANCE of an integer is NUMERIC), whatever sqlglot could annotate.
+_FRACTIONAL = (exp.Variance, exp.VariancePop, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Sqrt, exp.Ln,
+               exp.Log, exp.Exp)
+_FRACTIONAL_NAMES = {"var", "varp", "var_samp", "var_pop", "variance", "variance_samp", "variance_pop", "stdev",
+                     "stdevp", "stddev", "stddev_samp", "stddev_pop", "sqrt", "ln", "log", "log10", "exp"}
+
+
 def _surely_fractional(node: exp.Expression) -> bool:
     """Is this value certainly not an integer, whatever its unknown parts? (100.0 * x, x * 1.0,
     CAST(x AS DECIMAL)...): numeric promotion makes the whole product or sum fractional."""
@@ -136,6 +144,8 @@ def _surely_fractional(node: exp.Expression) -> bool:
         return _surely_fractional(node.this)
     if isinstance(node, exp.Literal) and not node.is_string:
         return any(ch in node.this for ch in ".eE")
+    if isinstance(node, _FRACTIONAL) or (isinstance(node, exp.Anonymous) and node.name.lower() in _FRACTIONAL_NAMES):
+        return True  # variances, standard deviations, roots and logarithms are never integers
     if isinstance(node, (exp.Mul, exp.Add, exp.Sub)):
         return _surely_fractional(node.this) or _surely_fractional(node.expression)
     if known(node) and not is_type(node, INTEGER):

@@ -203,10 +203,24 @@ HANDLED = [
     ("sqlite", "with recursive d(x) as (select '2025-01-01' union all select date(x, '+1 day') from d "
                "where x < '2025-01-31') select count(*), max(x) from d", [(31, date(2025, 1, 31))],
      "ISO text anchor of a date() spine"),
+    # Found by grading solutions written the way people write them (held out from this table):
+    ("oracle", "select timestamp '2025-06-30 00:00:00', timestamp '2025-06-30 12:30:00.25' from dual",
+     [(datetime(2025, 6, 30), datetime(2025, 6, 30, 12, 30, 0, 250000))], "TIMESTAMP literal, with or without a fraction"),
+    ("tsql", "select var(x) / count(*), stdev(x) / 2 from (values (1), (2), (4)) t(x)",
+     [(7 / 9, 1.5275252316519468 / 2)], "VAR and STDEV are FLOAT even of integers: / is exact"),
+    ("mysql", "select avg(salary > 160), sum(salary > 160) + 0, max((1 = 1) + (2 = 2)) from salaries",
+     [(0.6, 3, 2)], "a comparison is the integer 1 or 0 (NULL for a NULL salary); MySQL shows 0.6000"),
+    ("mysql", "select avg(exists (select 1 from salaries where salary > 10)) from dual", [(1.0,)],
+     "EXISTS is 1 or 0"),
+    ("sqlite", "select avg(salary > 160), max((1 = 1) + (2 = 2)) from salaries", [(0.6, 2)], "booleans are 1 or 0"),
+    ("mysql", "select '2025-03-01' + interval 1 month, date_format(date '2025-03-17', '%Y-%m-01') + interval 1 month",
+     [(datetime(2025, 4, 1), datetime(2025, 4, 1))], "a date string in date arithmetic is read as a date"),
 ]
 
 # (dialect, submission, words the refusal must contain)
 REFUSED = [
+    ("oracle", "select user_id, min(name) keep (dense_rank first order by signup_date) from users group by user_id",
+     "KEEP (DENSE_RANK FIRST/LAST"),
     ("tsql", "select 3 * sum(c.v) / 2 as x from users u outer apply (select 1 as v) c", "division"),
     ("mysql", "select 'a' || 'b'", "||"),
     ("mysql", "select concat(name, '') || 'x' from users", "||"),

@@ -581,6 +581,47 @@ WITH counts AS (
   FROM counts
 )
 SELECT experiment_id, control_n, treatment_n, round(x2, 3) AS chi_square, x2 > 10.828 AS srm FROM s"""),
+    # --- held out while the dialect modules were written, then graded: each once refused ---------------
+    ("oracle", "welch_ttest", "variance_timestamp_literal", """
+WITH y AS (
+  SELECT a.user_id, a.variant, NVL(SUM(s.watch_minutes), 0) AS y
+  FROM ab_tests a LEFT JOIN sessions s ON s.user_id = a.user_id AND s.session_ts >= a.assigned_at
+   AND s.session_ts < TIMESTAMP '2025-06-30 00:00:00'
+  WHERE a.experiment_id = 'new_row_ranker' GROUP BY a.user_id, a.variant),
+t AS (SELECT AVG(y) AS m, VARIANCE(y) / COUNT(*) AS se2, COUNT(*) AS n FROM y WHERE variant = 'treatment'),
+c AS (SELECT AVG(y) AS m, VARIANCE(y) / COUNT(*) AS se2, COUNT(*) AS n FROM y WHERE variant = 'control')
+SELECT ROUND(t.m - c.m, 4) AS diff, ROUND((t.m - c.m) / SQRT(t.se2 + c.se2), 4) AS t_stat,
+  ROUND(POWER(t.se2 + c.se2, 2) / (POWER(t.se2, 2) / (t.n - 1) + POWER(c.se2, 2) / (c.n - 1)), 4) AS dof
+FROM t CROSS JOIN c"""),
+    ("tsql", "welch_ttest", "var_over_count", """
+WITH y AS (
+  SELECT a.user_id, a.variant, ISNULL(SUM(s.watch_minutes), 0) AS y
+  FROM ab_tests a LEFT JOIN sessions s ON s.user_id = a.user_id AND s.session_ts >= a.assigned_at
+   AND s.session_ts < '2025-06-30'
+  WHERE a.experiment_id = 'new_row_ranker' GROUP BY a.user_id, a.variant),
+t AS (SELECT AVG(y) AS m, VAR(y) / COUNT(*) AS se2, COUNT(*) AS n FROM y WHERE variant = 'treatment'),
+c AS (SELECT AVG(y) AS m, VAR(y) / COUNT(*) AS se2, COUNT(*) AS n FROM y WHERE variant = 'control')
+SELECT ROUND(t.m - c.m, 4) AS diff, ROUND((t.m - c.m) / SQRT(t.se2 + c.se2), 4) AS t_stat,
+  ROUND(POWER(t.se2 + c.se2, 2) / (POWER(t.se2, 2) / (t.n - 1) + POWER(c.se2, 2) / (c.n - 1)), 4) AS dof
+FROM t CROSS JOIN c"""),
+    ("mysql", "conversion_ci", "avg_of_exists", """
+SELECT variant, n, ROUND(rate, 4) AS rate, ROUND(rate - 1.96 * SQRT(rate * (1 - rate) / n), 4) AS ci_low,
+       ROUND(rate + 1.96 * SQRT(rate * (1 - rate) / n), 4) AS ci_high
+FROM (SELECT variant, COUNT(*) AS n, AVG(conv) AS rate FROM (
+  SELECT a.variant, a.user_id, EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = a.user_id
+    AND s.sub_dt >= DATE(a.assigned_at) AND (a.variant = 'control' OR s.cancel_dt IS NULL
+    OR DATEDIFF(s.cancel_dt, s.sub_dt) >= 7)) AS conv
+  FROM ab_tests a WHERE a.experiment_id = 'free_trial_7d') x GROUP BY variant) y"""),
+    ("mysql", "cohort_retention", "date_format_month_plus_interval", """
+SELECT DATE(DATE_FORMAT(u.signup_date, '%Y-%m-01')) AS cohort_month, COUNT(*) AS cohort_size,
+  CASE WHEN MIN(MONTH(u.signup_date)) < 12 THEN ROUND(100 * SUM(EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.user_id
+     AND s.session_ts >= DATE_FORMAT(u.signup_date, '%Y-%m-01') + INTERVAL 1 MONTH
+     AND s.session_ts < DATE_FORMAT(u.signup_date, '%Y-%m-01') + INTERVAL 2 MONTH)) / COUNT(*), 2) END AS m1_pct,
+  CASE WHEN MIN(MONTH(u.signup_date)) < 10 THEN ROUND(100 * SUM(EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.user_id
+     AND s.session_ts >= DATE_FORMAT(u.signup_date, '%Y-%m-01') + INTERVAL 3 MONTH
+     AND s.session_ts < DATE_FORMAT(u.signup_date, '%Y-%m-01') + INTERVAL 4 MONTH)) / COUNT(*), 2) END AS m3_pct
+FROM users u WHERE YEAR(u.signup_date) = 2025
+GROUP BY cohort_month ORDER BY cohort_month"""),
 ]
 
 WRONG = [

@@ -280,3 +280,48 @@ def sql_of(node: exp.Expression, dialect: str, limit: int = 80) -> str:
     except Exception:  # noqa: BLE001 - a message must never fail
         text = type(node).__name__.lower()
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+BOOLEAN = {exp.DType.BOOLEAN}
+
+
+def booleans_are_integers(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
+    """MySQL and SQLite have no boolean type: a comparison or EXISTS is the integer 1 or 0, so
+    `AVG(x > 3)` and `(a > b) + (c > d)` are arithmetic on integers. DuckDB has BOOLEAN and
+    refuses that arithmetic: such operands are cast to INTEGER, the value MySQL and SQLite use."""
+    for key in ("this", "expression"):
+        operand = node.args.get(key)
+        if isinstance(operand, exp.Expression) and is_type(operand, BOOLEAN):
+            cast = exp.Cast(this=operand.copy(), to=exp.DataType.build("INTEGER"))
+            cast.type = exp.DataType.build("INTEGER")
+            node.set(key, cast)
+    return None
+
+
+def text_dates_in_arithmetic(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
+    """`'2025-03-01' + INTERVAL 1 MONTH`, `DATE_FORMAT(d, '%Y-%m-01') + INTERVAL 1 MONTH`: MySQL
+    reads a string operand of date arithmetic as a date or datetime. DuckDB does not: the string
+    is cast, to DATE when it is a date-only literal or a format without a time, else TIMESTAMP."""
+    value = node.this
+    if not (isinstance(node.expression, exp.Interval) or isinstance(node, (exp.DateAdd, exp.DateSub))):
+        return None
+    if not is_type(value, TEXT):
+        return None
+    date_only = (isinstance(value, exp.Literal) and len(value.this.strip()) == 10) or (
+        isinstance(value, exp.TimeToStr) and isinstance(value.args.get("format"), exp.Literal)
+        and not any(code in value.args["format"].this for code in ("%H", "%I", "%M", "%S", "%f", "%p", "%T")))
+    cast = exp.Cast(this=value.copy(), to=exp.DataType.build("DATE" if date_only else "TIMESTAMP"))
+    cast.type = cast.to.copy()
+    node.set("this", cast)
+    return None
+
+
+def both(*rules: Rule) -> Rule:
+    """Several rules for one expression type, applied in order; the first replacement wins."""
+    def apply(node: exp.Expression, spec: DialectSpec) -> exp.Expression | None:
+        for rule in rules:
+            replacement = rule(node, spec)
+            if replacement is not None:
+                return replacement
+        return None
+    return apply

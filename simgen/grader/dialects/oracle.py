@@ -241,6 +241,29 @@ def no_plus_join(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def timestamp_literal(tree: exp.Expression) -> exp.Expression:
+    """`TIMESTAMP '2025-06-30 00:00:00'`: sqlglot reads Oracle's literal as a parse with a format
+    that requires fractional seconds, which fails on the literal as written; it is a plain
+    TIMESTAMP literal, with or without a fraction."""
+    for node in list(tree.find_all(exp.StrToTime)):
+        value, fmt = node.this, node.args.get("format")
+        if isinstance(value, exp.Literal) and value.is_string and isinstance(fmt, exp.Literal) \
+                and fmt.this == "%Y-%m-%d %H:%M:%S.%f":
+            node.replace(exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP")))
+    return tree
+
+
+def keep_first_last(tree: exp.Expression) -> exp.Expression:
+    """AGG(x) KEEP (DENSE_RANK FIRST|LAST ORDER BY ...) aggregates only the rows that tie for the
+    first (last) place: DuckDB has no such aggregate, and its nearest, arg_min, keeps one row."""
+    for node in tree.find_all(exp.Window):
+        if str(node.args.get("over") or "").upper() == "KEEP":
+            raise UnsupportedError(f"{sql_of(node, 'oracle')} (KEEP (DENSE_RANK FIRST/LAST ...))", "oracle",
+                                   "rank the rows with ROW_NUMBER() or DENSE_RANK() OVER (PARTITION BY ... ORDER BY "
+                                   "...) in a subquery and aggregate the rows ranked 1")
+    return tree
+
+
 SPEC = DialectSpec(
     name="oracle",
     sqlglot="oracle",
@@ -249,7 +272,7 @@ SPEC = DialectSpec(
     identifiers="upper",
     decimal_default=(38, 10),  # NUMBER without precision: up to 38 significant digits
     to_char="postgres",  # Oracle's date format elements (YYYY, MM, DD, HH24, Mon, Day, FM...) are PostgreSQL's
-    tree_rewrites=(connect_by_rows, drop_from_dual, no_plus_join),
+    tree_rewrites=(connect_by_rows, drop_from_dual, no_plus_join, timestamp_literal, keep_first_last),
     before_qualify=(empty_string_is_null, rownum),
     rewrites={
         exp.DPipe: text_concat,
@@ -264,7 +287,8 @@ SPEC = DialectSpec(
               "Oracle numbers rows before ORDER BY; use FETCH FIRST or ROW_NUMBER()"),
              ("the (+) outer-join operator", "write LEFT JOIN"),
              ("date + a fraction of a day", "add an INTERVAL"),
-             ("CONNECT BY other than `FROM dual CONNECT BY LEVEL <= n`", "a hierarchy walk: write a recursive WITH")),
+             ("CONNECT BY other than `FROM dual CONNECT BY LEVEL <= n`", "a hierarchy walk: write a recursive WITH"),
+             ("AGG(x) KEEP (DENSE_RANK FIRST/LAST ORDER BY ...)", "rank with ROW_NUMBER()/DENSE_RANK() and aggregate rank 1")),
     notes=("'' is NULL; || and CONCAT skip NULLs", "date - date is days (fractional); date + n adds days",
            "TRUNC(date[, unit])", "FETCH FIRST n ROWS [WITH TIES]", "CONNECT BY LEVEL <= n on dual", "MINUS", "FROM dual", "NVL, NVL2, DECODE"),
 )
