@@ -162,6 +162,8 @@ class Preparer:
         with self._lock:
             if slot in self._slots:
                 self._slots[self._slots.index(slot)] = fresh
+            else:  # renewed twice in one failure: still tracked, so close() stops it
+                self._slots.append(fresh)
             self.restarts += 1
         return fresh
 
