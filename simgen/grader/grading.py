@@ -17,19 +17,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from simgen import challenges
 from simgen.errors import SimgenError, UsageError
 from simgen.grader import timelimit
-from simgen.grader.compare import compare
-from simgen.grader.dialects import header_dialect, normalize_dialect
 from simgen.grader.errors import InternalError, SandboxError, SubmissionError
-from simgen.grader.expected import expected, reference_seconds
 from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
 from simgen.grader.submission import Prepared, read_submission
-from simgen.grader.timelimit import TimeLimit
 from simgen.grader.verdict import Verdict, combine
 from simgen.verify import load_manifest
+
+if TYPE_CHECKING:
+    from simgen.grader.timelimit import TimeLimit
+
+# DuckDB, Arrow and sqlglot (comparing, expected results, dialect names) are imported where they
+# are used: `simgen check` starts its workers first, so their start overlaps these imports.
 
 
 @dataclass
@@ -63,6 +67,8 @@ def declared_dialect(explicit: str | None, text: str | None) -> str | None:
     """The dialect a submission asks for (the argument, else its `-- dialect:` header), found
     without preparing it, so a refused submission's report row still names it. A name that is
     not a known dialect is returned as written."""
+    from simgen.grader.dialects import header_dialect, normalize_dialect
+
     named = explicit or (header_dialect(text) if text else None)
     if not named:
         return None
@@ -96,6 +102,8 @@ def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path
     try:
         if isinstance(outcome, Exception):
             raise outcome
+        from simgen.grader.compare import compare
+
         want = _expected(ch, path)
         cols = ch.columns
         rel = max((c.rel_tol for c in cols), default=0.0)
@@ -126,6 +134,8 @@ def _limit(ch: challenges.Challenge, path: Path, timeout_s: float | None) -> Tim
         except SimgenError:
             _LIMITS[key] = None
         else:
+            from simgen.grader.expected import reference_seconds
+
             _LIMITS[key] = timelimit.derive(reference_seconds(ch, path), ch.time_multiple, ch.time_floor_s)
     return _LIMITS[key]
 
@@ -134,6 +144,8 @@ def _expected(ch: challenges.Challenge, path: Path):
     """expected() memoized per process: a batch compares against the same few tables many times."""
     key = (ch.id, ch.solution, Path(path).resolve())
     if key not in _EXPECTED:
+        from simgen.grader.expected import expected
+
         _EXPECTED[key] = expected(ch, path)
     return _EXPECTED[key]
 
@@ -335,11 +347,13 @@ def check(challenge: str, *, path: Path | None = None, text: str | None = None, 
     try:
         if text is None:  # first: `simgen check DIR` is about the directory, not a challenge named DIR
             _check_file(Path(path))
-        if dialect:
-            sub.dialect = normalize_dialect(dialect)
         challenges.get(challenge)
         datasets = resolve_datasets(data)
-        with workers(datasets, 1, timeout_s, memory) as (preparer, box):
+        with workers(datasets, 1, timeout_s, memory) as (preparer, box):  # they start while we go on
+            if dialect:
+                from simgen.grader.dialects import normalize_dialect
+
+                sub.dialect = normalize_dialect(dialect)
             (graded,) = list(grade_all([sub], datasets, box, preparer=preparer, timeout_s=timeout_s))
         return graded
     except SimgenError as error:

@@ -11,8 +11,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from simgen.errors import SimgenError
-from simgen.grader.compare import Diff
+
+if TYPE_CHECKING:
+    from simgen.grader.compare import Diff
 
 STATUSES = ("pass", "wrong", "error")
 EXIT_CODES = {"pass": 0, "wrong": 1, "error": 2}

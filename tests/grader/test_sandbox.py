@@ -175,6 +175,7 @@ def test_limits_scale_with_the_dataset(tmp_path):
     ("simgen.grader.worker", ("sqlglot", "simgen.grader.sql", "simgen.grader.compare")),
     ("simgen.grader.sandbox", ("sqlglot", "duckdb", "pyarrow")),
     ("simgen.grader.preparer", ("sqlglot", "duckdb", "pyarrow")),  # the children load them, not the supervisor
+    ("simgen.grader.grading", ("sqlglot", "duckdb", "pyarrow")),  # check() starts its workers before loading them
     ("simgen.cli", ("sqlglot", "duckdb", "pyarrow", "numpy", "simgen.engine")),
 ])
 def test_start_up_imports_only_what_is_used(module, absent):
