@@ -247,7 +247,7 @@ def _print_verdict(verdict) -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
               help="Sandbox worker processes.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a report: .json, .csv or .xml (JUnit).")
+              help="Write a report: .json, .csv, .xml (JUnit) or .html (a page with charts).")
 @_timeout_option
 @_memory_option
 def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
@@ -256,7 +256,7 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     from .grader.grading import collect, grade_all, resolve_datasets, workers
 
     if report is not None and report.suffix.lower() not in reports.FORMATS:
-        raise click.BadParameter(f"{str(report)!r}: use a .json, .csv or .xml (JUnit) file name",
+        raise click.BadParameter(f"{str(report)!r}: use a .json, .csv, .xml (JUnit) or .html file name",
                                  param_hint="'--report'")
     if report is not None:
         try:

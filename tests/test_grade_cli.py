@@ -373,7 +373,7 @@ def test_grade_exits_0_when_everything_could_be_graded(tmp_path, data):
 def test_grade_unknown_report_extension_is_a_usage_error(batch, data, tmp_path):
     r = invoke("grade", batch, *data, "--report", tmp_path / "report.txt")
     assert r.exit_code == 2
-    assert "Invalid value for '--report'" in r.output and ".json, .csv or .xml" in r.output
+    assert "Invalid value for '--report'" in r.output and ".json, .csv, .xml (JUnit) or .html" in r.output
     assert not (tmp_path / "report.txt").exists()
 
 

@@ -136,7 +136,12 @@ def check_statements(statements: Iterable[exp.Expression | None]) -> exp.Express
         raise ForbiddenError(f"{len(real)} statements", "submit exactly one query")
     root = real[0]
     if not isinstance(root, exp.Query):
-        why = _CONSTRUCTS.get(type(root).__name__, ("", "only a single SELECT query is graded"))[1]
+        name = type(root).__name__
+        if name not in _STATEMENT_WORDS and name not in _CONSTRUCTS and not isinstance(root, exp.Command):
+            # an expression, not a statement (`SELEC x` reads as the alias `SELEC AS x`)
+            raise ForbiddenError(f"the statement {sql_of(root, 'duckdb', 60)!r}",
+                                 "it is not a query: a submission is one SELECT (is its first keyword misspelled?)")
+        why = _CONSTRUCTS.get(name, ("", "only a single SELECT query is graded"))[1]
         raise ForbiddenError(describe(root), why)
     return root
 

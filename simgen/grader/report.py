@@ -1,4 +1,5 @@
-"""Batch reports: JSON, CSV or JUnit XML, chosen by the file's extension, plus a summary."""
+"""Batch reports: JSON, CSV, JUnit XML or an HTML page (html_report.py), chosen by the file's
+extension, plus a summary."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from xml.etree import ElementTree as ET
 from simgen.errors import UsageError
 from simgen.grader.grading import Graded
 
-FORMATS = (".json", ".csv", ".xml")
+FORMATS = (".json", ".csv", ".xml", ".html")
 
 # Characters XML 1.0 cannot hold at all, not even escaped (C0 controls but tab/LF/CR, surrogates,
 # U+FFFE/U+FFFF). A hostile submission can put them in a verdict message (a parse error quotes
@@ -104,7 +105,7 @@ def write(path: Path, graded: Sequence[Graded], total: int | None = None) -> Non
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in FORMATS:
-        raise UsageError(f"cannot write a report to {str(path)!r}: use a .json, .csv or .xml (JUnit) file name")
+        raise UsageError(f"cannot write a report to {str(path)!r}: use a .json, .csv, .xml (JUnit) or .html file name")
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +151,10 @@ def _write(tmp: Path, ext: str, graded: Sequence[Graded], total: int | None) -> 
             w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["who", "challenge", "status"])
             w.writeheader()
             w.writerows(rows)
+    elif ext == ".html":
+        from simgen.grader.html_report import render
+
+        tmp.write_text(render(graded, summary(graded, total)), encoding="utf-8", errors="backslashreplace")
     else:
         tree = _junit(graded, total)
         ET.indent(tree)
