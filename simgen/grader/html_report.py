@@ -22,7 +22,8 @@ _STATUS_LABEL = {"pass": "pass", "wrong": "wrong", "error": "cannot grade"}
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.2em .7em;border-bottom:1px solid #ddd;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#1a7f37}.wrong{color:#b42318}.error{color:#9a6700}
+td.n{text-align:right;font-variant-numeric:tabular-nums}span.pass{color:#1a7f37}span.wrong{color:#b42318}
+span.error,p.error{color:#9a6700}
 details{margin:.2em 0;border-left:3px solid #ddd;padding-left:.6em}details.wrong{border-color:#b42318}
 details.error{border-color:#9a6700}details.pass{border-color:#1a7f37}.rows{display:flex;gap:2em;flex-wrap:wrap}
 pre{white-space:pre-wrap;margin:.3em 0}svg{vertical-align:middle}
@@ -124,6 +125,7 @@ def _submissions(items: Sequence[Graded]) -> str:
         where = f" ({_e(v.details['dataset'])} dataset)" if v.details.get("dataset") else ""
         dialect = f"<br>dialect: {_e(g.dialect)}" if g.dialect else ""
         body = f"<pre>{_e(v.message)}</pre>{dialect}" + (_diff(v.details) if v.status == "wrong" else "")
-        out.append(f"<details class={v.status}><summary>{_e(g.submission.challenge)} / {_e(g.submission.who)}: "
+        opened = "" if v.passed else " open"  # what went wrong is shown; a pass is one line
+        out.append(f"<details class={v.status}{opened}><summary>{_e(g.submission.challenge)} / {_e(g.submission.who)}: "
                    f"<span class={v.status}>{_STATUS_LABEL[v.status]}</span>{where}</summary>{body}</details>")
     return "\n".join(out)
