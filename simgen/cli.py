@@ -252,6 +252,7 @@ def _print_verdict(verdict) -> None:
 @_memory_option
 def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     """Grade FOLDER/<who>/<challenge_id>.sql: exit 0 when every submission could be graded."""
+    from . import interrupt
     from .grader import report as reports
     from .grader.grading import collect, grade_all, resolve_datasets, workers
 
@@ -273,9 +274,9 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     console = Console(stderr=True)
     results = []
     t0 = time.perf_counter()
-    interrupted = False
+    interrupted = 0  # the exit code of the signal that stopped the batch: 130, 143 or 129
     try:
-        with workers(datasets, jobs, timeout, memory) as (preparer, box):
+        with interrupt.stoppable(), workers(datasets, jobs, timeout, memory) as (preparer, box):
             with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           TimeRemainingColumn(), console=console, transient=True,
                           disable=not console.is_terminal) as bar:
@@ -285,8 +286,8 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
                     results.append(g)
     except SimgenError as e:
         _fail(e)
-    except KeyboardInterrupt:  # keep what was graded: a report marked incomplete, exit 130
-        interrupted = True
+    except KeyboardInterrupt as e:  # Ctrl-C, SIGTERM, SIGHUP: keep what was graded, a report marked incomplete
+        interrupted = interrupt.exit_code(e)
     results.sort(key=lambda g: (g.submission.who, g.submission.challenge))  # the same order on every run
     seconds = time.perf_counter() - t0
     summary = reports.summary(results)
@@ -301,7 +302,7 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
         Console(stderr=True, soft_wrap=True).print(
             f"interrupted: {len(results):,} of {len(subs):,} submissions graded"
             f"{'; the report says which' if report is not None else ''}", markup=False, highlight=False)
-        sys.exit(130)
+        sys.exit(interrupted)
     sys.exit(0 if all(g.verdict.status != "error" for g in results) else 2)
 
 

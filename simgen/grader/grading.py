@@ -248,8 +248,8 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
     try:
         try:
             for job, outcome in sandbox.run_many(stream):
-                yield from flush()
                 settle(job, outcome)
+                yield from flush()  # now, not when the next query ends: a slow one would hold it back
         except SandboxError as error:
             # The sandbox itself is gone (its workers cannot start again): every query still
             # pending or still to come gets this verdict, so the report still has every submission.

@@ -285,3 +285,40 @@ def test_a_killed_graders_temp_space_is_swept_by_the_next_one(dataset):
         stranger.rmdir()
         with Sandbox({"tiny": dataset}, workers=1) as other:
             assert Path(live._temp).is_dir() and Path(other._temp).is_dir()
+
+
+def test_sigterm_stops_a_batch_like_ctrl_c(edge, tmp_path):
+    """SIGTERM (a CI timeout, a service manager) writes the report of what was graded so far,
+    marked incomplete, exits 143 and leaves no worker behind."""
+    import psutil
+
+    subs = tmp_path / "subs"
+    (subs / "quick").mkdir(parents=True)
+    (subs / "quick" / f"{SALARY.id}.sql").write_text(SALARY.solution)
+    (subs / "slow").mkdir()
+    (subs / "slow" / f"{SALARY.id}.sql").write_text("SELECT sum(hash(range)) AS salary FROM range(20000000000)")
+    report = tmp_path / "report.json"
+    proc = subprocess.Popen([sys.executable, "-m", "simgen.cli", "grade", str(subs), "--data", str(edge.path),
+                             "--jobs", "1", "--timeout", "120", "--report", str(report)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    grader = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 120
+    busy = None
+    while busy is None and time.monotonic() < deadline:  # wait until the slow query is running
+        for child in grader.children():
+            try:
+                if child.cpu_times().user > 1.0:
+                    busy = child
+            except psutil.Error:
+                pass
+        time.sleep(0.05)
+    assert busy is not None
+    children = grader.children(recursive=True)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in out + err and "interrupted: 1 of 2 submissions graded" in err
+    doc = json.loads(report.read_text())
+    assert doc["summary"]["complete"] is False and [r["who"] for r in doc["results"]] == ["quick"]
+    _, alive = psutil.wait_procs(children, timeout=60)
+    assert alive == []
