@@ -7,6 +7,7 @@ the hints a person has seen all live under this one root, never inside a dataset
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -14,6 +15,8 @@ import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+from .locks import pid_alive
 
 
 def cache_root() -> Path:
@@ -29,24 +32,10 @@ def temp_beside(path: Path) -> Path:
 def sweep_temps(path: Path) -> None:
     """Remove the half-written temporaries of `path` left by processes that are gone (killed
     while writing); those of a live process are its own business."""
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             forget(tmp)
-
-
-def glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # ---------------------------------------------------------------- sealed cache files

@@ -97,10 +97,15 @@ def _owner_gone(path: Path) -> bool:
         pid = int((path / OWNER).read_text().strip())
     except (OSError, ValueError):
         return False  # not ours to judge
+    return not pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """Is there a process with this id? (One we may not signal still exists.)"""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except OSError:
         return False
-    return False
+    except OSError:
+        return True
+    return True
