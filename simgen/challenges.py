@@ -1,8 +1,8 @@
 """The challenge bank on disk: what a candidate sees and what the grader needs.
 
-    challenges/<id>/challenge.toml   title, difficulty, tags, tables, output columns, order, hints
+    challenges/<id>/challenge.toml   title, difficulty, family, tags, tables, output columns, order, hints
     challenges/<id>/prompt.md        the prompt, with business context and exact definitions
-    challenges/<id>/starter.sql      an empty starter
+    challenges/<id>/starter.sql      the editor's first lines (a runnable look at the first table is added)
     expected/<id>/solution.sql       the reference solution (DuckDB SQL)
     expected/<id>/grading.toml       ordered or not, tolerances, the truth.json key it must agree with
 
@@ -69,6 +69,7 @@ class Challenge:
     id: str
     title: str
     difficulty: str
+    family: str  # what the challenge is about, for grouping: experiments, engagement, social graph...
     tags: tuple[str, ...]
     tables: tuple[str, ...]
     order: str
@@ -79,6 +80,7 @@ class Challenge:
     ordered: bool
     truth_key: str | None
     extra: dict = field(default_factory=dict)
+    starter: str = ""  # challenges/<id>/starter.sql: what a person's editor starts from
     # Time limit rule (simgen/grader/timelimit.py): max(time_floor_s, time_multiple x reference time).
     time_multiple: float = 10.0
     time_floor_s: float = 30.0
@@ -99,13 +101,21 @@ def _load(root: Path, cid: str) -> Challenge:
         for c in meta["columns"]
     )
     return Challenge(
-        id=meta["id"], title=meta["title"], difficulty=meta["difficulty"], tags=tuple(meta.get("tags", ())),
+        id=meta["id"], title=meta["title"], difficulty=meta["difficulty"], family=meta.get("family", "other"), tags=tuple(meta.get("tags", ())),
         tables=tuple(meta["tables"]), order=meta["order"], columns=cols, hints=tuple(meta.get("hints", ())),
         prompt=(root / "challenges" / cid / "prompt.md").read_text(encoding="utf-8"),
         solution=(root / "expected" / cid / "solution.sql").read_text(encoding="utf-8"),
         ordered=bool(grading.get("ordered", False)), truth_key=grading.get("truth"),
+        starter=_starter(root / "challenges" / cid / "starter.sql", meta["tables"]),
         **_time_limit(cid, grading.get("time_limit", {})),
     )
+
+
+def _starter(path: Path, tables: list[str]) -> str:
+    """The starter file's header (the dialect line and what to do), then a query that runs as it
+    is and shows the challenge's first table, so Run answers at once with real rows."""
+    header = path.read_text(encoding="utf-8").rstrip() if path.is_file() else "-- dialect: duckdb"
+    return f"{header}\nSELECT *\nFROM {tables[0]}\nLIMIT 10\n"
 
 
 def _time_limit(cid: str, table: dict) -> dict[str, float]:

@@ -226,11 +226,24 @@ def check_cmd(file: Path, challenge_id, data, dialect, as_json, timeout, memory)
     graded = check(challenge_id or file.stem, path=file, dialect=dialect, data=data, timeout_s=timeout,
                    memory=memory)
     verdict = graded.verdict
+    if verdict.status != "error":  # graded: counts as an attempt in the person's progress
+        _remember(verdict, graded.submission, graded.dialect)
     if as_json:
         click.echo(verdict.to_json())
     else:
         _print_verdict(verdict)
     sys.exit(verdict.exit_code)
+
+
+def _remember(verdict, submission, dialect: str | None) -> None:
+    """Progress is a convenience: a home that cannot be written costs a warning, not the verdict."""
+    from .progress import Progress
+
+    try:
+        text = submission.text if submission.text is not None else submission.path.read_text(encoding="utf-8")
+        Progress().record(verdict.challenge, verdict, text, dialect)
+    except (OSError, UnicodeDecodeError) as error:
+        click.echo(f"simgen: progress not saved ({getattr(error, 'strerror', None) or error})", err=True)
 
 
 def _print_verdict(verdict) -> None:
@@ -360,24 +373,52 @@ def show_cmd(challenge_id: str) -> None:
                f"hints: {len(ch.hints)} (`simgen hint {ch.id}`)")
 
 
+@main.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8321, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@_data_option
+@click.option("--progress", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where your progress is kept. Default: $SIMGEN_STATE/progress.json, else "
+                   "~/.local/state/simgen/progress.json (shared with `simgen check` and `simgen hint`).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
+@_memory_option
+def serve_cmd(port: int, data, progress: Path | None, open_browser: bool, memory: str) -> None:
+    """Practise in your browser: the challenges, an SQL editor, Run, Submit, hints and your progress."""
+    from .serve import serve
+
+    def ready(url: str) -> None:
+        click.echo(f"simgen practice page: {url}  (Ctrl-C to stop)", nl=True)
+        sys.stdout.flush()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        serve(port=port, data=data or None, progress=progress, memory=memory, ready=ready)
+    except SimgenError as e:
+        _fail(e)
+    click.echo("simgen practice page stopped")
+
+
 @main.command("hint")
 @click.argument("challenge_id")
 @click.option("--reset", is_flag=True, help="Hide the hints again.")
 def hint_cmd(challenge_id: str, reset: bool) -> None:
     """Reveal the next hint of a challenge (the ones already seen are shown again)."""
     from . import challenges
-    from .hints import HintLog
+    from .progress import Progress
 
     try:
         ch = challenges.get(challenge_id)
     except SimgenError as e:
         _fail(e)
-    log = HintLog()
+    progress = Progress()
     if reset:
-        log.reset(ch.id)
+        progress.reset_hints(ch.id)
         click.echo(f"hints for {ch.id} hidden again")
         return
-    shown = log.reveal(ch.id, len(ch.hints))
+    shown = progress.reveal_hint(ch.id, len(ch.hints))
     for i in range(shown):
         click.echo(f"hint {i + 1}/{len(ch.hints)}: {ch.hints[i]}")
     if shown == len(ch.hints):

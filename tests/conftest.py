@@ -50,16 +50,19 @@ def make(tmp_path_factory, name: str, cfg: Config, jobs: int = 1) -> Dataset:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory):
-    """Expected results, hint logs and spill go to a temporary folder, never to ~/.cache."""
+    """Expected results, spill and a person's progress go to temporary folders, never to
+    ~/.cache or ~/.local/state."""
     import os
 
-    old = os.environ.get("SIMGEN_CACHE")
+    saved = {name: os.environ.get(name) for name in ("SIMGEN_CACHE", "SIMGEN_STATE")}
     os.environ["SIMGEN_CACHE"] = str(tmp_path_factory.mktemp("simgen-cache"))
+    os.environ["SIMGEN_STATE"] = str(tmp_path_factory.mktemp("simgen-state"))
     yield
-    if old is None:
-        os.environ.pop("SIMGEN_CACHE", None)
-    else:
-        os.environ["SIMGEN_CACHE"] = old
+    for name, old in saved.items():
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
 
 
 @pytest.fixture(scope="session")

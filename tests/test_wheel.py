@@ -95,3 +95,28 @@ def test_the_installed_wheel_grades_a_reference(installed, tmp_path, small, edge
     r = _run(installed / "simgen", "check", wrong, "--challenge", "second_highest_salary", "--data", small.path,
              cwd=tmp_path, env=_env())
     assert r.returncode == 1 and "WRONG" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_serves_the_practice_page(installed, tmp_path, small):
+    """The page's templates, script, style and editor travel in the wheel: every file the
+    challenge page links to is served from the installed package."""
+    script = (
+        "import re, sys\n"
+        "from simgen.serve.app import create_app\n"
+        "from simgen.serve.practice import Practice\n"
+        "from simgen.progress import Progress\n"
+        f"with Practice({str(small.path)!r}, Progress({str(tmp_path / 'p.json')!r})) as p:\n"
+        "    c = create_app(p).test_client()\n"
+        "    page = c.get('/c/second_highest_salary')\n"
+        "    assert page.status_code == 200, page.status_code\n"
+        "    links = re.findall(r'(?:src|href)=\"(/static/[^\"]+)\"', page.get_data(as_text=True))\n"
+        "    assert len(links) >= 5, links\n"
+        "    for link in links:\n"
+        "        assert c.get(link).status_code == 200, link\n"
+        "    sql = open(sys.argv[1]).read()\n"
+        "    print(c.post('/api/submit', json={'challenge': 'second_highest_salary', 'sql': sql}).get_json()['status'])\n"
+    )
+    r = _run(installed / "python", "-c", script, ROOT / "expected" / "second_highest_salary" / "solution.sql",
+             cwd=tmp_path, env=_env())
+    assert r.returncode == 0 and r.stdout.split() == ["pass"], r.stdout + r.stderr

@@ -138,6 +138,12 @@ class LimitError(GradeError):
         return {**super().to_dict(), "limit": self.limit}
 
 
+class CancelledError(GradeError):
+    """The person stopped the query (the practice page's Cancel) before it finished."""
+
+    kind = "cancelled"
+
+
 class SandboxError(GradeError):
     """The sandbox itself failed (a worker could not start, a dataset is unreadable): not the
     submission's fault, but still nothing to grade."""

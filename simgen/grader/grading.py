@@ -121,7 +121,7 @@ _EXPECTED: dict[tuple[str, str, Path], object] = {}
 _LIMITS: dict[tuple[str, str, Path], TimeLimit | None] = {}
 
 
-def _limit(ch: challenges.Challenge, path: Path, timeout_s: float | None) -> TimeLimit | None:
+def time_limit(ch: challenges.Challenge, path: Path, timeout_s: float | None) -> TimeLimit | None:
     """The time limit of `ch` on the dataset at `path` (see timelimit.py): --timeout when given,
     else derived from the reference's time there, which computing the expected result measures.
     None when the reference cannot run there (that verdict comes with the comparison)."""
@@ -220,7 +220,7 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
                 group = groups[key] = _Group(ch, prep)
                 group.members.append(sub)
                 for name in datasets:
-                    yield Job.of(prep, name, tag=key, limit=_limit(ch, datasets[name], timeout_s))
+                    yield Job.of(prep, name, tag=key, limit=time_limit(ch, datasets[name], timeout_s))
             elif group.verdict is not None:
                 ready.append(Graded(sub, group.verdict, prep.dialect, prep.key))
             else:

@@ -20,6 +20,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -32,7 +33,7 @@ import psutil
 
 from simgen.errors import SimgenError
 from simgen.grader.child import Child
-from simgen.grader.errors import ForbiddenError, InternalError, LimitError, QueryError, SandboxError
+from simgen.grader.errors import CancelledError, ForbiddenError, InternalError, LimitError, QueryError, SandboxError
 from simgen.grader.timelimit import TimeLimit
 from simgen.grader.workerspec import WorkerSpec
 from simgen.locks import private_temp_dir, release
@@ -248,6 +249,7 @@ class Sandbox:
             max_rows=max_rows, max_result_bytes=max_result_bytes,
         )
         self._counter = itertools.count()
+        self._cancel = threading.Event()
         self._workers: list[_Worker] = []
         self.restarts = 0
         self._starting: list[_Worker] = []
@@ -310,6 +312,12 @@ class Sandbox:
             raise outcome
         return outcome
 
+    def cancel(self) -> None:
+        """Stop the queries running now: each ends with a CancelledError within a poll interval,
+        its worker is replaced. Safe to call from any thread (the practice page's Cancel button
+        calls it while another thread waits in run_many); a no-op when nothing runs."""
+        self._cancel.set()
+
     def run_many(self, jobs: Iterable[Job | None]) -> Iterator[tuple[Job, pa.Table | Exception]]:
         """Run jobs on all workers; yields (job, table or GradeError) as each finishes.
 
@@ -318,6 +326,7 @@ class Sandbox:
         ready yet, ask again shortly"; the end of `jobs` means no more will come.
         """
         self._ready()
+        self._cancel.clear()  # a cancel meant for an earlier run does not stop this one
         source = iter(jobs)
         exhausted = False
         retry: deque[Job] = deque()  # jobs whose worker was killed from outside, run once more
@@ -353,6 +362,10 @@ class Sandbox:
                     time.sleep(0.002)  # the producer is still preparing the next job
                 continue
             ready = wait([w.channel for w in busy], timeout=_POLL_S)
+            if self._cancel.is_set():
+                self._cancel.clear()
+                yield from self._stop(busy)
+                continue
             finished = [o for o in (self._collect(w, ready, retry, retried) for w in busy) if o is not None]
             if finished:
                 fill()  # freed workers start their next query before the caller compares these results
@@ -375,6 +388,14 @@ class Sandbox:
                 worker.job = None
                 self._replace(worker)
         raise SandboxError("sandbox workers keep dying before they can take a query")
+
+    def _stop(self, busy: list[_Worker]) -> Iterator[tuple[Job, Exception]]:
+        """Cancel: the busy workers are killed and replaced, each job ends as cancelled."""
+        for worker in busy:
+            assert worker.job is not None
+            job, worker.job = worker.job[1], None
+            self._replace(worker)
+            yield job, CancelledError("cancelled: the query was stopped before it finished")
 
     def _collect(self, worker: _Worker, ready: list, retry: deque[Job],
                  retried: set[Job]) -> tuple[Job, pa.Table | Exception] | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from simgen.grader.errors import LimitError, QueryError, SandboxError
+from simgen.grader.errors import CancelledError, LimitError, QueryError, SandboxError
 from simgen.grader.sandbox import Job, Sandbox, dataset_tables, parse_bytes
 from simgen.grader.sql import prepare
 
@@ -97,6 +97,24 @@ def test_a_hung_worker_is_killed_and_replaced_without_losing_the_batch(small_box
     assert isinstance(outcomes["hung"], LimitError) and outcomes["hung"].limit == "time"
     assert outcomes["next"].to_pylist() == [{"x": 2}]
     assert small_box.restarts == 1 and small_box.pids != [pid]
+
+
+def test_cancel_from_another_thread_stops_the_running_query_and_replaces_its_worker(dataset):
+    import threading
+    import time
+
+    with Sandbox({"tiny": dataset}, timeout_s=120, memory_limit="256MB", max_rows=100, workers=1) as box:
+        (pid,) = box.pids
+        box.cancel()  # nothing runs: a no-op, and it does not stop the next query
+        assert box.run("select 1 as x", "tiny").to_pylist() == [{"x": 1}]
+        threading.Timer(0.5, box.cancel).start()
+        started = time.monotonic()
+        jobs = [Job("with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r",
+                    "tiny", tag="endless")]
+        ((job, outcome),) = list(box.run_many(jobs))
+        assert job.tag == "endless" and isinstance(outcome, CancelledError) and outcome.kind == "cancelled"
+        assert time.monotonic() - started < 60  # not the 120 s limit
+        assert box.pids != [pid] and box.run("select 2 as x", "tiny").to_pylist() == [{"x": 2}]
 
 
 def test_memory_watchdog_kills_a_worker_over_its_cap(small_box):
