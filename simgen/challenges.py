@@ -1,6 +1,6 @@
 """The challenge bank on disk: what a candidate sees and what the grader needs.
 
-    challenges/<id>/challenge.toml   title, difficulty, tags, tables, output columns, order, hints
+    challenges/<id>/challenge.toml   title, difficulty, tags, tables, output columns, order, key, hints
     challenges/<id>/prompt.md        the prompt, with business context and exact definitions
     challenges/<id>/starter.sql      an empty starter
     expected/<id>/solution.sql       the reference solution (DuckDB SQL)
@@ -82,6 +82,9 @@ class Challenge:
     # Time limit rule (simgen/grader/timelimit.py): max(time_floor_s, time_multiple x reference time).
     time_multiple: float = 10.0
     time_floor_s: float = 30.0
+    # The output columns that identify one expected row (empty: one row, or no natural key): a
+    # wrong answer's rows are shown side by side by these (simgen/grader/compare.py).
+    key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -104,8 +107,20 @@ def _load(root: Path, cid: str) -> Challenge:
         prompt=(root / "challenges" / cid / "prompt.md").read_text(encoding="utf-8"),
         solution=(root / "expected" / cid / "solution.sql").read_text(encoding="utf-8"),
         ordered=bool(grading.get("ordered", False)), truth_key=grading.get("truth"),
-        **_time_limit(cid, grading.get("time_limit", {})),
+        **_time_limit(cid, grading.get("time_limit", {})), key=_key(cid, meta.get("key", []), cols),
     )
+
+
+def _key(cid: str, names: object, columns: tuple[OutputColumn, ...]) -> tuple[str, ...]:
+    """`key` of challenge.toml: a list of output column names; a typo would silently pair
+    nothing, so it is refused when the bank loads."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise SimgenError(f"{cid}: key must be a list of output column names, not {names!r}")
+    known = [c.name for c in columns]
+    for name in names:
+        if name not in known:
+            raise SimgenError(f"{cid}: key names {name!r}, which is not an output column ({', '.join(known)})")
+    return tuple(names)
 
 
 def _time_limit(cid: str, table: dict) -> dict[str, float]:

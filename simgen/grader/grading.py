@@ -108,7 +108,7 @@ def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path
         cols = ch.columns
         rel = max((c.rel_tol for c in cols), default=0.0)
         abs_ = max((c.abs_tol for c in cols), default=0.0)
-        diff = compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_)
+        diff = compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_, key=ch.key)
     except SimgenError as error:  # the reference cannot run there: nothing to grade against, batch goes on
         return Verdict.from_error(ch.id, error, dataset)
     except Exception as error:  # noqa: BLE001 - a bug in the grader itself: one verdict, never a crash
