@@ -1,6 +1,6 @@
 """The challenge bank on disk: what a candidate sees and what the grader needs.
 
-    challenges/<id>/challenge.toml   title, difficulty, family, tags, tables, output columns, order, hints
+    challenges/<id>/challenge.toml   title, difficulty, family, tags, tables, output columns, order, key, hints
     challenges/<id>/prompt.md        the prompt, with business context and exact definitions
     challenges/<id>/starter.sql      the editor's first lines (a runnable look at the first table is added)
     expected/<id>/solution.sql       the reference solution (DuckDB SQL)
@@ -84,6 +84,9 @@ class Challenge:
     # Time limit rule (simgen/grader/timelimit.py): max(time_floor_s, time_multiple x reference time).
     time_multiple: float = 10.0
     time_floor_s: float = 30.0
+    # The output columns that identify one expected row (empty: one row, or no natural key): a
+    # wrong answer's rows are shown side by side by these (simgen/grader/compare.py).
+    key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -101,13 +104,14 @@ def _load(root: Path, cid: str) -> Challenge:
         for c in meta["columns"]
     )
     return Challenge(
-        id=meta["id"], title=meta["title"], difficulty=meta["difficulty"], family=meta.get("family", "other"), tags=tuple(meta.get("tags", ())),
+        id=meta["id"], title=meta["title"], difficulty=meta["difficulty"], family=meta.get("family", "other"),
+        tags=tuple(meta.get("tags", ())),
         tables=tuple(meta["tables"]), order=meta["order"], columns=cols, hints=tuple(meta.get("hints", ())),
         prompt=(root / "challenges" / cid / "prompt.md").read_text(encoding="utf-8"),
         solution=(root / "expected" / cid / "solution.sql").read_text(encoding="utf-8"),
         ordered=bool(grading.get("ordered", False)), truth_key=grading.get("truth"),
         starter=_starter(root / "challenges" / cid / "starter.sql", meta["tables"]),
-        **_time_limit(cid, grading.get("time_limit", {})),
+        **_time_limit(cid, grading.get("time_limit", {})), key=_key(cid, meta.get("key", []), cols),
     )
 
 
@@ -116,6 +120,18 @@ def _starter(path: Path, tables: list[str]) -> str:
     is and shows the challenge's first table, so Run answers at once with real rows."""
     header = path.read_text(encoding="utf-8").rstrip() if path.is_file() else "-- dialect: duckdb"
     return f"{header}\nSELECT *\nFROM {tables[0]}\nLIMIT 10\n"
+
+
+def _key(cid: str, names: object, columns: tuple[OutputColumn, ...]) -> tuple[str, ...]:
+    """`key` of challenge.toml: a list of output column names; a typo would silently pair
+    nothing, so it is refused when the bank loads."""
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise SimgenError(f"{cid}: key must be a list of output column names, not {names!r}")
+    known = [c.name for c in columns]
+    for name in names:
+        if name not in known:
+            raise SimgenError(f"{cid}: key names {name!r}, which is not an output column ({', '.join(known)})")
+    return tuple(names)
 
 
 def _time_limit(cid: str, table: dict) -> dict[str, float]:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 import sqlglot
 from sqlglot import exp
 
 from simgen import challenges
+from simgen.errors import SimgenError
 from simgen.grader import Sandbox
 from simgen.grader.dialects import DIALECTS, header_dialect, normalize_dialect
 from simgen.grader.expected import expected
@@ -104,6 +106,30 @@ def test_challenge_loads(cid):
     read = {t.name.lower() for t in tree.find_all(exp.Table)} - ctes
     assert read <= set(ch.tables), f"the reference of {cid} reads {sorted(read - set(ch.tables))}, " \
                                    "not listed in challenge.toml tables"
+
+
+@pytest.mark.parametrize("cid", [cid for cid in IDS if challenges.get(cid).key])
+def test_the_declared_key_is_unique_on_the_expected_result(cid, small):
+    ch = challenges.get(cid)
+    table = expected(ch, small.path)
+    assert table.num_rows > 1, f"{cid}: a key only makes sense for a result of several rows"
+    key = ", ".join(f'"{name}"' for name in ch.key)
+    con = duckdb.connect()
+    con.register("result", table)
+    dupes = con.sql(f"SELECT {key}, count(*) FROM result GROUP BY ALL HAVING count(*) > 1").fetchall()
+    assert not dupes, f"{cid}: key ({key}) repeats on the expected result, e.g. {dupes[:3]}"
+
+
+def test_a_key_naming_no_output_column_is_refused(tmp_path):
+    import shutil
+
+    cid = "first_touch_attribution"
+    for folder in ("challenges", "expected"):
+        shutil.copytree(ROOT / folder / cid, tmp_path / folder / cid)
+    toml = tmp_path / "challenges" / cid / "challenge.toml"
+    toml.write_text(toml.read_text().replace('key = ["user_id"]', 'key = ["user"]'))
+    with pytest.raises(SimgenError, match="first_touch_attribution: key names 'user'"):
+        challenges._load(tmp_path, cid)
 
 
 def test_unknown_challenge_suggests_a_close_match():
@@ -211,7 +237,7 @@ def test_wrong_solution_fails(path, datasets, box):
     # It must run and be wrong, not be rejected: an error would prove nothing about the data.
     assert verdict.status == "wrong", f"{path.name} could not be graded: {verdict.message}"
     assert verdict.details["kind"] in ("missing_rows", "extra_rows", "wrong_values", "wrong_order")
-    assert verdict.message and ("missing" in verdict.message or "unexpected" in verdict.message)
+    assert verdict.message and any(word in verdict.message for word in ("missing", "unexpected", "differ"))
 
 
 @pytest.mark.parametrize("path", ALT, ids=_case_id)

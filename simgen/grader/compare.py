@@ -12,6 +12,10 @@ sides (rounding flips at a boundary). Rows are a multiset unless `ordered`.
 All row work happens in DuckDB: a fingerprint (sum of row hashes) settles the common case, equal
 results; otherwise rows are paired by a hash join on the exact columns (within a group, the n-th
 smallest numbers pair with the n-th smallest), so at ten million rows nothing is looped in Python.
+
+With a `key` (the columns that identify an expected row), a wrong result's missing rows are paired
+with its unexpected rows of the same key (the n-th of a key with the n-th, by position), so a
+person sees what they returned for a row next to what was expected, and which columns differ.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from __future__ import annotations
 import atexit
 import shutil
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from simgen.grader.rowfmt import format_row, pluralize
+from simgen.grader.rowfmt import format_row, format_value, pluralize
 from simgen.locks import private_temp_dir
 
 EXAMPLES = 3
@@ -34,7 +39,11 @@ EXAMPLES = 3
 @dataclass
 class Diff:
     """The outcome of a comparison. `kind` is one of ok, wrong_columns, wrong_types, missing_rows,
-    extra_rows, wrong_values, wrong_order; examples are rows as tuples, in the expected columns."""
+    extra_rows, wrong_values, wrong_order; examples are rows as tuples, in the expected columns.
+
+    With a key, `changed` of the `missing` (and `extra`) rows are paired by key; `pairs` shows some,
+    each {"key": [...], "expected": (...), "actual": (...), "differs": [column indices]}, and the
+    missing and extra examples show rows whose key the other side lacks first."""
 
     passed: bool
     kind: str
@@ -47,6 +56,9 @@ class Diff:
     extra_examples: list[tuple] = field(default_factory=list)
     first_difference: dict | None = None  # ordered: {"row": n, "expected": (...), "actual": (...)}
     columns: list[str] = field(default_factory=list)
+    key: list[str] = field(default_factory=list)
+    changed: int = 0
+    pairs: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """JSON-ready details for a verdict."""
@@ -60,6 +72,10 @@ class Diff:
                 "expected": [_jsonable(v) for v in self.first_difference["expected"] or ()],
                 "actual": [_jsonable(v) for v in self.first_difference["actual"] or ()],
             },
+            "key": self.key, "changed": self.changed,
+            "pairs": [{"key": [_jsonable(v) for v in p["key"]], "expected": [_jsonable(v) for v in p["expected"]],
+                       "actual": [_jsonable(v) for v in p["actual"]], "differs": list(p["differs"])}
+                      for p in self.pairs],
         }
 
 
@@ -164,15 +180,18 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 
 def compare(actual: pa.Table, expected: pa.Table, ordered: bool = False, rel_tol: float = 1e-6,
-            abs_tol: float = 1e-9) -> Diff:
-    """Compare two results; see the module docstring for the rules.
+            abs_tol: float = 1e-9, key: Sequence[str] = (), examples: int = EXAMPLES) -> Diff:
+    """Compare two results; see the module docstring for the rules. `key` names expected columns
+    (case-insensitively); `examples` caps the example rows and pairs (messages show at most 3).
 
     >>> import pyarrow as pa
     >>> compare(pa.table({"X": [1, 2]}), pa.table({"x": [2, 1]}), ordered=False).kind
     'ok'
     """
     names = list(expected.column_names)
-    base = dict(expected_rows=expected.num_rows, actual_rows=actual.num_rows, columns=names)
+    key_idx = _key_indices(names, key)
+    base = dict(expected_rows=expected.num_rows, actual_rows=actual.num_rows, columns=names,
+                key=[names[i] for i in key_idx])
     if actual.num_columns != expected.num_columns:
         return Diff(False, "wrong_columns",
                     f"expected {pluralize(len(names), 'column')} ({', '.join(names)}), "
@@ -193,9 +212,18 @@ def compare(actual: pa.Table, expected: pa.Table, ordered: bool = False, rel_tol
     conn.register("e_raw", _prepare_arrow(expected))
     conn.register("a_raw", _prepare_arrow(actual))
     try:
-        return _compare_rows(conn, plans, ordered, rel_tol, abs_tol, base)
+        return _compare_rows(conn, plans, ordered, (rel_tol, abs_tol), base, key_idx, max(0, int(examples)))
     finally:
         conn.close()
+
+
+def _key_indices(names: list[str], key: Sequence[str]) -> list[int]:
+    """Positions of the key columns; a name that is not an expected column is a caller's bug."""
+    lower = [n.lower() for n in names]
+    missing = [k for k in key if k.lower() not in lower]
+    if missing:
+        raise ValueError(f"key columns {missing} are not among the expected columns {names}")
+    return [lower.index(k.lower()) for k in key]
 
 
 def _identical(actual: pa.Table, expected: pa.Table, ordered: bool) -> bool:
@@ -215,8 +243,17 @@ def _identical(actual: pa.Table, expected: pa.Table, ordered: bool) -> bool:
     return left.equals(right)
 
 
+def _close(i: int, rel_tol: float, abs_tol: float) -> str:
+    """Column i of e and a equal within tolerance, as SQL (never NULL)."""
+    x, y = f'e."k{i}"', f'a."k{i}"'
+    # DuckDB orders NaN above everything and NaN = NaN, so NaN is handled before the arithmetic.
+    return (f"coalesce(({x} IS NULL AND {y} IS NULL) OR (isnan({x}) AND isnan({y})) OR ({x} = {y} AND NOT isnan({x})) OR "
+            f"(NOT isnan({x}) AND NOT isnan({y}) AND "
+            f"abs({x} - {y}) <= greatest({abs_tol!r}, {rel_tol!r} * greatest(abs({x}), abs({y})))), FALSE)")
+
+
 def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, str]], ordered: bool,
-                  rel_tol: float, abs_tol: float, base: dict) -> Diff:
+                  tolerance: tuple[float, float], base: dict, key_idx: list[int], examples: int) -> Diff:
     n = len(plans)
     e_cols = ", ".join(f'{p[0]} AS "k{i}"' for i, p in enumerate(plans))
     a_cols = ", ".join(f'{p[1]} AS "k{i}"' for i, p in enumerate(plans))
@@ -232,18 +269,14 @@ def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, s
     if base["expected_rows"] == base["actual_rows"] and fingerprint[0] == fingerprint[1]:
         return Diff(True, "ok", f"ok: {pluralize(base['expected_rows'], 'row')} as expected", **base)
 
-    def close(i: int) -> str:
-        x, y = f'e."k{i}"', f'a."k{i}"'
-        # DuckDB orders NaN above everything and NaN = NaN, so NaN is handled before the arithmetic.
-        return (f"coalesce(({x} IS NULL AND {y} IS NULL) OR (isnan({x}) AND isnan({y})) OR ({x} = {y} AND NOT isnan({x})) OR "
-                f"(NOT isnan({x}) AND NOT isnan({y}) AND "
-                f"abs({x} - {y}) <= greatest({abs_tol!r}, {rel_tol!r} * greatest(abs({x}), abs({y})))), FALSE)")
-
-    same = " AND ".join([f'e."k{i}" IS NOT DISTINCT FROM a."k{i}"' for i in exact] + [close(i) for i in loose]) or "TRUE"
+    # One condition per column, the comparison's own rule: `differs` of a pair uses the same ones.
+    conds = [f'e."k{i}" IS NOT DISTINCT FROM a."k{i}"' if p[2] == "exact" else _close(i, *tolerance)
+             for i, p in enumerate(plans)]
+    same = " AND ".join(conds) or "TRUE"
     if loose:
-        missing_pos, extra_pos = _unmatched_loose(conn, norm, exact, loose, same)
+        missing_pos, extra_pos = _unmatched_loose(conn, norm, exact, loose, same, examples)
     else:
-        missing_pos, extra_pos = _unmatched_exact(conn, norm, n)
+        missing_pos, extra_pos = _unmatched_exact(conn, norm, n, examples)
     first = None
     if ordered:
         rows = conn.execute(
@@ -254,23 +287,26 @@ def _compare_rows(conn: duckdb.DuckDBPyConnection, plans: list[tuple[str, str, s
             first = {"row": position, "expected": _rows_at(conn, "e_raw", [position])[0],
                      "actual": _rows_at(conn, "a_raw", [position])[0]}
     missing, extra = missing_pos[0], extra_pos[0]
-    missing_examples = _rows_at(conn, "e_raw", missing_pos[1])
-    extra_examples = _rows_at(conn, "a_raw", extra_pos[1])
-    details = dict(base, missing=missing, extra=extra, missing_examples=missing_examples,
-                   extra_examples=extra_examples, first_difference=first)
+    changed, pairs = 0, []
+    if key_idx and missing and extra:
+        changed, missing_pos, extra_pos, pairs = _pair_by_key(
+            conn, _paired_sql(norm, exact, loose, same), conds, key_idx, examples)
+    details = dict(base, missing=missing, extra=extra, missing_examples=_rows_at(conn, "e_raw", missing_pos[1]),
+                   extra_examples=_rows_at(conn, "a_raw", extra_pos[1]), first_difference=first,
+                   changed=changed, pairs=_pair_rows(conn, pairs, key_idx))
     if missing == 0 and extra == 0:
         if first is None:
             return Diff(True, "ok", f"ok: {pluralize(base['expected_rows'], 'row')} as expected (numbers within tolerance)", **details)
         return Diff(False, "wrong_order",
                     f"the rows are right but in the wrong order: row {first['row']:,} is "
                     f"{format_row(first['actual'])}, expected {format_row(first['expected'])}", **details)
-    return Diff(False, *_describe(missing, extra, missing_examples, extra_examples, base), **details)
+    return Diff(False, *_describe(details), **details)
 
 
 Unmatched = tuple[tuple[int, list[int]], tuple[int, list[int]]]  # (count, example positions) missing, extra
 
 
-def _unmatched_exact(conn: duckdb.DuckDBPyConnection, norm: str, n: int) -> Unmatched:
+def _unmatched_exact(conn: duckdb.DuckDBPyConnection, norm: str, n: int, examples: int) -> Unmatched:
     """Every column compares exactly: the multiset difference is a count per distinct row on each
     side, joined (two aggregations and a hash join; no sort). A row value short on one side is
     missing (or extra) that many times; its first position stands for it as an example."""
@@ -281,33 +317,75 @@ def _unmatched_exact(conn: duckdb.DuckDBPyConnection, norm: str, n: int) -> Unma
         f"{norm}, ec AS (SELECT {cols}, count(*) AS n, min(pos) AS pos FROM e GROUP BY {cols}), "
         f"ac AS (SELECT {cols}, count(*) AS n, min(pos) AS pos FROM a GROUP BY {cols}) "
         f"SELECT coalesce(sum(greatest({short_e}, 0)), 0), "
-        f"(list(e.pos ORDER BY e.pos) FILTER (WHERE {short_e} > 0))[1:{EXAMPLES}], "
+        f"(list(e.pos ORDER BY e.pos) FILTER (WHERE {short_e} > 0))[1:{examples}], "
         f"coalesce(sum(greatest({short_a}, 0)), 0), "
-        f"(list(a.pos ORDER BY a.pos) FILTER (WHERE {short_a} > 0))[1:{EXAMPLES}] "
+        f"(list(a.pos ORDER BY a.pos) FILTER (WHERE {short_a} > 0))[1:{examples}] "
         f"FROM ec AS e FULL OUTER JOIN ac AS a ON {on}").fetchall()[0]
     return (int(row[0]), list(row[1] or [])), (int(row[2]), list(row[3] or []))
 
 
-def _unmatched_loose(conn: duckdb.DuckDBPyConnection, norm: str, exact: list[int], loose: list[int],
-                     same: str) -> Unmatched:
-    """Some numbers compare with a tolerance, so equal rows cannot be hashed: within a group of
-    equal exact columns, the n-th smallest numbers of each side pair up."""
+_MISSING = "SELECT epos AS pos FROM j WHERE epos IS NOT NULL AND (apos IS NULL OR NOT same)"
+_EXTRA = "SELECT apos AS pos FROM j WHERE apos IS NOT NULL AND (epos IS NULL OR NOT same)"
+
+
+def _paired_sql(norm: str, exact: list[int], loose: list[int], same: str) -> str:
+    """CTEs ending in `j(epos, apos, same)`: within a group of equal exact columns, the n-th
+    smallest numbers of each side pair up (with no numbers, the n-th by position)."""
     key = ", ".join(f'"k{i}"' for i in exact)
     order = ", ".join([f'"k{i}" NULLS FIRST' for i in loose] + ["pos"])
     partition = f"PARTITION BY {key}" if key else ""
     on = "".join(f' AND e."k{i}" IS NOT DISTINCT FROM a."k{i}"' for i in exact)
-    paired = (f"{norm}, er AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM e), "
-              f"ar AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM a), "
-              f"j AS (SELECT e.pos AS epos, a.pos AS apos, ({same}) AS same FROM er AS e FULL OUTER JOIN ar AS a "
-              f"ON e.rn = a.rn{on})")
-    missing_sql = "SELECT epos FROM j WHERE epos IS NOT NULL AND (apos IS NULL OR NOT same)"
-    extra_sql = "SELECT apos FROM j WHERE apos IS NOT NULL AND (epos IS NULL OR NOT same)"
+    return (f"{norm}, er AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM e), "
+            f"ar AS (SELECT *, row_number() OVER ({partition} ORDER BY {order}) AS rn FROM a), "
+            f"j AS (SELECT e.pos AS epos, a.pos AS apos, ({same}) AS same FROM er AS e FULL OUTER JOIN ar AS a "
+            f"ON e.rn = a.rn{on})")
+
+
+def _unmatched_loose(conn: duckdb.DuckDBPyConnection, norm: str, exact: list[int], loose: list[int],
+                     same: str, examples: int) -> Unmatched:
+    """Some numbers compare with a tolerance, so equal rows cannot be hashed: they pair by rank
+    (`_paired_sql`)."""
     rows = conn.execute(
-        f"{paired} SELECT (SELECT count(*) FROM ({missing_sql})), "
-        f"(SELECT list(epos ORDER BY epos)[1:{EXAMPLES}] FROM ({missing_sql})), "
-        f"(SELECT count(*) FROM ({extra_sql})), (SELECT list(apos ORDER BY apos)[1:{EXAMPLES}] FROM ({extra_sql}))"
+        f"{_paired_sql(norm, exact, loose, same)}, m AS ({_MISSING}), x AS ({_EXTRA}) "
+        f"SELECT (SELECT count(*) FROM m), (SELECT list(pos ORDER BY pos)[1:{examples}] FROM m), "
+        f"(SELECT count(*) FROM x), (SELECT list(pos ORDER BY pos)[1:{examples}] FROM x)"
     ).fetchall()[0]
     return (int(rows[0]), list(rows[1] or [])), (int(rows[2]), list(rows[3] or []))
+
+
+def _pair_by_key(conn: duckdb.DuckDBPyConnection, paired: str, conds: list[str], key_idx: list[int],
+                 examples: int) -> tuple[int, tuple[int, list[int]], tuple[int, list[int]], list[tuple]]:
+    """Pair the unmatched rows of `paired` (`_paired_sql`) by key: (pair count, missing and extra
+    (count, example positions) with unpaired rows first, example pairs as (epos, apos, differs))."""
+    key = ", ".join(f'"k{i}"' for i in key_idx)
+    on = " AND ".join(f'mk."k{i}" IS NOT DISTINCT FROM xk."k{i}"' for i in key_idx)
+    differs = ("[d FOR d IN [" + ", ".join(f"CASE WHEN {c} THEN NULL ELSE {i} END" for i, c in enumerate(conds))
+               + "] IF d IS NOT NULL]")
+    numbered = "SELECT pos, {key}, row_number() OVER (PARTITION BY {key} ORDER BY pos) AS kn FROM {side} " \
+               "WHERE pos IN (SELECT pos FROM {unmatched})"
+    row = conn.execute(
+        f"{paired}, m AS ({_MISSING}), x AS ({_EXTRA}), "
+        f"mk AS ({numbered.format(key=key, side='e', unmatched='m')}), "
+        f"xk AS ({numbered.format(key=key, side='a', unmatched='x')}), "
+        f"p AS (SELECT mk.pos AS epos, xk.pos AS apos FROM mk JOIN xk ON mk.kn = xk.kn AND {on}), "
+        f"ex AS (SELECT p.epos, p.apos, {differs} AS differs FROM (SELECT * FROM p ORDER BY epos LIMIT {examples}) AS p "
+        f"JOIN e ON e.pos = p.epos JOIN a ON a.pos = p.apos) "
+        f"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM m), "
+        f"(SELECT list(m.pos ORDER BY p.epos IS NOT NULL, m.pos)[1:{examples}] FROM m LEFT JOIN p ON p.epos = m.pos), "
+        f"(SELECT count(*) FROM x), "
+        f"(SELECT list(x.pos ORDER BY p.apos IS NOT NULL, x.pos)[1:{examples}] FROM x LEFT JOIN p ON p.apos = x.pos), "
+        f"(SELECT list([epos, apos] ORDER BY epos) FROM ex), (SELECT list(differs ORDER BY epos) FROM ex)"
+    ).fetchall()[0]
+    pairs = [(int(e), int(a), list(d)) for (e, a), d in zip(row[5] or [], row[6] or [])]
+    return int(row[0]), (int(row[1]), list(row[2] or [])), (int(row[3]), list(row[4] or [])), pairs
+
+
+def _pair_rows(conn: duckdb.DuckDBPyConnection, pairs: list[tuple], key_idx: list[int]) -> list[dict]:
+    """The example pairs as whole rows (two queries, whatever their number)."""
+    wanted = _rows_at(conn, "e_raw", [p[0] for p in pairs])
+    got = _rows_at(conn, "a_raw", [p[1] for p in pairs])
+    return [{"key": [e[i] for i in key_idx], "expected": e, "actual": a, "differs": p[2]}
+            for p, e, a in zip(pairs, wanted, got)]
 
 
 def _rows_at(conn: duckdb.DuckDBPyConnection, table: str, positions: list[int]) -> list[tuple | None]:
@@ -320,15 +398,47 @@ def _rows_at(conn: duckdb.DuckDBPyConnection, table: str, positions: list[int]) 
     return [found.get(int(p)) if p else None for p in positions]
 
 
-def _describe(missing: int, extra: int, missing_examples: list, extra_examples: list, base: dict) -> tuple[str, str]:
-    def examples(rows: list) -> str:
-        return "; ".join(format_row(r) for r in rows)
+# --- messages -------------------------------------------------------------------------------------
 
-    counts = f"(expected {pluralize(base['expected_rows'], 'row')}, got {base['actual_rows']:,})"
+def _examples(rows: list) -> str:
+    return "; ".join(format_row(r) for r in rows[:EXAMPLES])
+
+
+def _describe(d: dict) -> tuple[str, str]:
+    """(kind, message) for rows that differ; `d` holds a Diff's fields."""
+    missing, extra = d["missing"], d["extra"]
+    counts = f"(expected {pluralize(d['expected_rows'], 'row')}, got {d['actual_rows']:,})"
+    if d["changed"]:
+        return "wrong_values", _describe_pairs(d, counts)
     if extra == 0:
-        return "missing_rows", f"missing {pluralize(missing, 'row')} {counts}, e.g. {examples(missing_examples)}"
+        return "missing_rows", f"missing {pluralize(missing, 'row')} {counts}, e.g. {_examples(d['missing_examples'])}"
     if missing == 0:
-        return "extra_rows", f"{pluralize(extra, 'unexpected row')} {counts}, e.g. {examples(extra_examples)}"
+        return "extra_rows", f"{pluralize(extra, 'unexpected row')} {counts}, e.g. {_examples(d['extra_examples'])}"
     return "wrong_values", (f"{pluralize(missing, 'expected row')} not found and {pluralize(extra, 'row')} not "
-                            f"expected {counts}; missing e.g. {examples(missing_examples)}; "
-                            f"unexpected e.g. {examples(extra_examples)}")
+                            f"expected {counts}; missing e.g. {_examples(d['missing_examples'])}; "
+                            f"unexpected e.g. {_examples(d['extra_examples'])}")
+
+
+def _describe_pairs(d: dict, counts: str) -> str:
+    """'2 rows differ (key user_id) (...), e.g. user_id 7: channel expected 'a', got 'b'', then
+    the rows only missing and only unexpected (their examples come first in the lists)."""
+    changed = d["changed"]
+    shown = "; ".join(_pair_text(p, d["key"], d["columns"]) for p in d["pairs"][:EXAMPLES])
+    parts = [f"{pluralize(changed, 'row')} {'differs' if changed == 1 else 'differ'} (key {', '.join(d['key'])}; "
+             f"{counts[1:]}, e.g. {shown}"]
+    only_missing, only_extra = d["missing"] - changed, d["extra"] - changed
+    if only_missing:
+        parts.append(f"missing {pluralize(only_missing, 'row')}, e.g. {_examples(d['missing_examples'][:only_missing])}")
+    if only_extra:
+        parts.append(f"{pluralize(only_extra, 'unexpected row')}, e.g. {_examples(d['extra_examples'][:only_extra])}")
+    return "; ".join(parts)
+
+
+def _pair_text(pair: dict, key: list[str], columns: list[str]) -> str:
+    """user_id 69436: channel expected 'organic', got 'paid_search'"""
+    where = ", ".join(f"{name} {format_value(v)}" for name, v in zip(key, pair["key"]))
+    what = " and ".join(f"{columns[i]} expected {format_value(pair['expected'][i])}, "
+                        f"got {format_value(pair['actual'][i])}" for i in pair["differs"])
+    if not what:  # equal within tolerance yet unpaired by rank: show both rows whole
+        what = f"expected {format_row(pair['expected'])}, got {format_row(pair['actual'])}"
+    return f"{where}: {what}"

@@ -96,7 +96,7 @@ def _prepare(sub: Submission, preparer: Preparer) -> tuple[Submission, object, P
                                   f"{error})"), None, declared_dialect(sub.dialect, text)
 
 
-def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path) -> Verdict:
+def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path, examples: int) -> Verdict:
     if isinstance(outcome, SimgenError):
         return Verdict.from_error(ch.id, outcome, dataset)
     try:
@@ -108,7 +108,7 @@ def _dataset_verdict(ch: challenges.Challenge, outcome, dataset: str, path: Path
         cols = ch.columns
         rel = max((c.rel_tol for c in cols), default=0.0)
         abs_ = max((c.abs_tol for c in cols), default=0.0)
-        diff = compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_)
+        diff = compare(outcome, want, ordered=ch.ordered, rel_tol=rel, abs_tol=abs_, key=ch.key, examples=examples)
     except SimgenError as error:  # the reference cannot run there: nothing to grade against, batch goes on
         return Verdict.from_error(ch.id, error, dataset)
     except Exception as error:  # noqa: BLE001 - a bug in the grader itself: one verdict, never a crash
@@ -152,7 +152,7 @@ def _expected(ch: challenges.Challenge, path: Path):
 
 def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], sandbox: Sandbox,
               progress: Callable[[int], None] | None = None, preparer: Preparer | None = None,
-              timeout_s: float | None = None) -> Iterator[Graded]:
+              timeout_s: float | None = None, examples: int = 3) -> Iterator[Graded]:
     """Grade every submission; yields exactly one result per submission, as each is decided.
 
     Threads hand submissions to the preparing workers (parse, gate, transpile, in child
@@ -162,7 +162,9 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
     submission, the grader, the sandbox itself) becomes a verdict, never a lost submission.
 
     Each query's time limit fits its challenge and dataset (timelimit.py): `timeout_s` (the
-    CLI's --timeout) overrides that rule; the sandbox's own timeout_s caps either.
+    CLI's --timeout) overrides that rule; the sandbox's own timeout_s caps either. `examples`:
+    how many example rows (and rows paired by key) a wrong verdict carries; the practice page
+    shows more than a terminal.
     """
     own = preparer is None
     preparer = preparer or Preparer()
@@ -228,7 +230,8 @@ def grade_all(submissions: Iterable[Submission], datasets: Mapping[str, Path], s
 
     def settle(job: Job, outcome: object) -> None:
         group = groups[job.tag]
-        group.verdicts[job.dataset] = _dataset_verdict(group.challenge, outcome, job.dataset, datasets[job.dataset])
+        group.verdicts[job.dataset] = _dataset_verdict(group.challenge, outcome, job.dataset, datasets[job.dataset],
+                                                       examples)
         if len(group.verdicts) == len(datasets):
             group.verdict = combine(group.challenge.id, [group.verdicts[n] for n in datasets])
             for sub in group.members:

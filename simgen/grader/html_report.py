@@ -5,7 +5,8 @@
 The page holds the pass rate per challenge, the most common failure kinds and each person's
 totals, each with a bar chart (inline SVG: no script, no network), then every submission's
 verdict, with the rows a wrong answer missed and the rows it should not have returned under
-their column names. Rows come in a fixed order (challenge, person), so two runs over the same
+their column names (where the challenge has a key, the rows of one key side by side, the
+differing cells marked). Rows come in a fixed order (challenge, person), so two runs over the same
 submissions give the same page. Every value is escaped: a folder name or a message may hold
 anything a submission wrote.
 """
@@ -26,7 +27,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}span.pass{color:#1a7f37}
 span.error,p.error{color:#9a6700}
 details{margin:.2em 0;border-left:3px solid #ddd;padding-left:.6em}details.wrong{border-color:#b42318}
 details.error{border-color:#9a6700}details.pass{border-color:#1a7f37}.rows{display:flex;gap:2em;flex-wrap:wrap}
-pre{white-space:pre-wrap;margin:.3em 0}svg{vertical-align:middle}
+pre{white-space:pre-wrap;margin:.3em 0}svg{vertical-align:middle}td.differs{background:#fde8e8;font-weight:600}
 """
 
 
@@ -96,9 +97,27 @@ def _per_person(items: Sequence[Graded]) -> str:
 def _rows_table(title: str, columns: list[str], rows: list) -> str:
     if not rows:
         return ""
-    body = "".join("<tr>" + "".join(f"<td>{_e('NULL' if v is None else v)}</td>" for v in row) + "</tr>"
-                   for row in rows)
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
     return f"<div><b>{_e(title)}</b><table>{_head(*columns)}{body}</table></div>"
+
+
+def _cell(value: object, marked: bool = False) -> str:
+    shown = _e("NULL" if value is None else value)
+    return f"<td class=differs>{shown}</td>" if marked else f"<td>{shown}</td>"
+
+
+def _pairs_table(details: dict) -> str:
+    """Each paired row as two lines, expected and yours, the cells that differ marked."""
+    pairs = details.get("pairs") or []
+    if not pairs:
+        return ""
+    body = []
+    for pair in pairs:
+        differs = {i + 1 for i in pair.get("differs") or []}  # +1: the label column
+        for label, values in (("expected", pair.get("expected")), ("yours", pair.get("actual"))):
+            body.append("<tr>" + "".join(_cell(v, i in differs) for i, v in enumerate([label, *(values or [])])) + "</tr>")
+    title = f"rows that differ, by key ({', '.join(details.get('key') or [])})"
+    return f"<div><b>{_e(title)}</b><table>{_head('', *(details.get('columns') or []))}{''.join(body)}</table></div>"
 
 
 def _head(*names: str) -> str:
@@ -107,8 +126,11 @@ def _head(*names: str) -> str:
 
 def _diff(details: dict) -> str:
     columns = list(details.get("columns") or [])
-    parts = [_rows_table("expected rows not found", columns, details.get("missing_examples") or []),
-             _rows_table("rows not expected", columns, details.get("extra_examples") or [])]
+    changed = details.get("changed") or 0  # paired rows are in the pairs table: only the others here
+    only_missing = (details.get("missing_examples") or [])[:max(0, (details.get("missing") or 0) - changed)]
+    only_extra = (details.get("extra_examples") or [])[:max(0, (details.get("extra") or 0) - changed)]
+    parts = [_pairs_table(details), _rows_table("expected rows not found", columns, only_missing),
+             _rows_table("rows not expected", columns, only_extra)]
     first = details.get("first_difference")
     if first:
         parts.append(_rows_table(f"first difference in order, row {first.get('row')}", ["", *columns],

@@ -51,8 +51,10 @@ class Verdict:
     @property
     def diff(self) -> dict | None:
         """The difference as data, for a wrong result: expected and actual row counts, the column
-        names, examples of missing and unexpected rows (lists in column order), and for an ordered
-        challenge the first row that differs; None for a pass or an error.
+        names, examples of missing and unexpected rows (lists in column order), for an ordered
+        challenge the first row that differs, and for a challenge with a key its `key` columns,
+        `changed` (rows paired by key) and `pairs` (expected and actual row side by side, with the
+        indices of the columns that differ); None for a pass or an error.
 
         >>> v = simgen.check("SELECT 1 AS salary", "second_highest_salary")  # doctest: +SKIP
         >>> v.diff["columns"], v.diff["missing_examples"], v.diff["extra_examples"]  # doctest: +SKIP
@@ -61,7 +63,7 @@ class Verdict:
         if self.status != "wrong":
             return None
         keys = ("kind", "dataset", "expected_rows", "actual_rows", "missing", "extra", "columns",
-                "missing_examples", "extra_examples", "first_difference")
+                "missing_examples", "extra_examples", "first_difference", "key", "changed", "pairs")
         return {k: self.details[k] for k in keys if k in self.details}
 
     def to_dict(self) -> dict:

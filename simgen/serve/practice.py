@@ -37,6 +37,7 @@ from simgen.grader.verdict import Verdict
 from simgen.progress import Progress
 
 RUN_ROWS = 100  # rows Run shows; the count of all of them comes with it
+DIFF_ROWS = 10  # rows of a wrong answer shown side by side
 T = TypeVar("T")
 
 
@@ -136,7 +137,7 @@ class Practice:
 
     def _submit(self, cid: str, sql: str, dialect: str | None) -> dict[str, Any]:
         sub = Submission("you", cid, text=sql, dialect=dialect)
-        (graded,) = list(grade_all([sub], self.datasets, self._box, preparer=self._preparer))
+        (graded,) = list(grade_all([sub], self.datasets, self._box, preparer=self._preparer, examples=DIFF_ROWS))
         verdict = graded.verdict
         entry = self.progress.get(cid)
         if verdict.status != "error":

@@ -136,3 +136,89 @@ def test_large_results_are_compared_inside_duckdb():
 def test_diff_to_dict_is_json_ready():
     details = compare(EXPECTED.slice(0, 1), EXPECTED).to_dict()
     assert details["missing"] == 2 and details["missing_examples"][0] == [2, "email", 0.5]
+
+
+# --- rows paired by key ---------------------------------------------------------------------------
+
+def _rows(**columns) -> pa.Table:
+    return pa.table({name: pa.array(values) for name, values in columns.items()})
+
+
+def test_a_changed_value_is_paired_by_key_with_the_column_that_differs():
+    actual = EXPECTED.set_column(1, "channel", pa.array(["organic", "paid_search", "social"]))
+    diff = compare(actual, EXPECTED, key=["user_id"])
+    assert (diff.kind, diff.missing, diff.extra, diff.changed, diff.key) == ("wrong_values", 1, 1, 1, ["user_id"])
+    assert diff.pairs == [{"key": [2], "expected": (2, "email", 0.5), "actual": (2, "paid_search", 0.5),
+                           "differs": [1]}]
+    assert "1 row differs (key user_id; expected 3 rows, got 3)" in diff.message
+    assert "user_id 2: channel expected 'email', got 'paid_search'" in diff.message
+    assert "unexpected" not in diff.message  # every wrong row is explained by its pair
+
+
+def test_rows_only_on_one_side_come_after_the_pairs():
+    actual = pa.concat_tables([EXPECTED.slice(0, 1), _rows(user_id=pa.array([2, 9], pa.int64()), channel=["x", "y"],
+                                                           rate=[0.5, 0.5])])
+    diff = compare(actual, EXPECTED, key=["user_id"])
+    assert (diff.missing, diff.extra, diff.changed) == (2, 2, 1)
+    assert diff.missing_examples[0] == (3, "social", 0.125)  # its key 3 is nowhere in the submission
+    assert diff.extra_examples[0] == (9, "y", 0.5)
+    assert "missing 1 row, e.g. (3, 'social', 0.125)" in diff.message
+    assert "1 unexpected row, e.g. (9, 'y', 0.5)" in diff.message
+
+
+def test_a_key_present_twice_pairs_the_first_with_the_first():
+    expected = _rows(id=[1, 2], s=["a", "b"])
+    actual = _rows(id=[2, 1, 1], s=["b", "x", "y"])
+    diff = compare(actual, expected, key=["id"])
+    assert (diff.missing, diff.extra, diff.changed) == (1, 2, 1)
+    assert [(p["expected"], p["actual"]) for p in diff.pairs] == [((1, "a"), (1, "x"))]
+    assert diff.extra_examples[0] == (1, "y")  # the second row of key 1 has no partner
+
+
+def test_a_null_key_pairs_with_a_null_key():
+    expected = _rows(id=[None, 1], s=["a", "b"])
+    actual = _rows(id=[1, None], s=["b", "z"])
+    diff = compare(actual, expected, key=["id"])
+    assert diff.changed == 1 and diff.pairs[0]["key"] == [None]
+    assert "id NULL: s expected 'a', got 'z'" in diff.message
+
+
+def test_a_number_within_tolerance_is_not_among_the_differing_columns():
+    actual = EXPECTED.set_column(1, "channel", pa.array(["organic", "email", "video"])) \
+                     .set_column(2, "rate", pa.array([0.25, 0.5, 0.125 * (1 + 1e-9)]))
+    diff = compare(actual, EXPECTED, rel_tol=1e-6, key=["user_id"])
+    assert diff.changed == 1 and diff.pairs[0]["differs"] == [1]
+    far = actual.set_column(2, "rate", pa.array([0.25, 0.5, 0.2]))
+    assert compare(far, EXPECTED, rel_tol=1e-6, key=["user_id"]).pairs[0]["differs"] == [1, 2]
+
+
+def test_an_ordered_result_still_names_its_first_difference():
+    actual = EXPECTED.set_column(2, "rate", pa.array([0.25, 0.75, 0.125]))
+    diff = compare(actual, EXPECTED, ordered=True, key=["user_id"])
+    assert diff.first_difference["row"] == 2 and diff.changed == 1
+    assert diff.pairs[0]["differs"] == [2]
+
+
+def test_without_a_key_nothing_is_paired():
+    actual = EXPECTED.set_column(1, "channel", pa.array(["organic", "paid_search", "social"]))
+    keyed, plain = compare(actual, EXPECTED, key=["user_id"]), compare(actual, EXPECTED)
+    assert (plain.changed, plain.pairs, plain.key) == (0, [], [])
+    assert (plain.kind, plain.missing, plain.extra) == (keyed.kind, keyed.missing, keyed.extra)
+    assert plain.message.startswith("1 expected row not found and 1 row not expected")
+
+
+def test_examples_can_ask_for_more_rows_than_a_message_shows():
+    expected = _rows(id=list(range(10)), s=["a"] * 10)
+    actual = _rows(id=list(range(10)), s=["b"] * 10)
+    diff = compare(actual, expected, key=["id"], examples=20)
+    assert diff.changed == 10 and len(diff.pairs) == 10
+    assert [p["key"] for p in diff.pairs] == [[i] for i in range(10)]
+    assert diff.message.count("expected 'a', got 'b'") == 3
+    details = diff.to_dict()
+    assert details["pairs"][0] == {"key": [0], "expected": [0, "a"], "actual": [0, "b"], "differs": [1]}
+    assert (details["key"], details["changed"]) == (["id"], 10)
+
+
+def test_an_unknown_key_column_is_refused():
+    with pytest.raises(ValueError, match="nope"):
+        compare(EXPECTED, EXPECTED, key=["nope"])

@@ -185,3 +185,44 @@ def test_combine_requires_every_dataset():
     assert exit_code([ok, wrong]) == 1 and exit_code([ok]) == 0 and exit_code([error, ok]) == 2
     with pytest.raises(ValueError):
         Verdict("x", True, "wrong", "inconsistent")
+
+
+# The mistake people make: the LAST session's channel (ORDER BY ... DESC), written in capitals.
+LAST_TOUCH = """
+WITH CONVERTED AS (
+    SELECT DISTINCT S.USER_ID
+    FROM SESSIONS S
+    JOIN ATTRIBUTION A ON A.SESSION_ID = S.SESSION_ID
+    WHERE A.CONVERSION = TRUE
+),
+RANKED AS (
+    SELECT S.USER_ID, A.CHANNEL,
+           ROW_NUMBER() OVER (PARTITION BY S.USER_ID ORDER BY S.SESSION_TS DESC) AS RN
+    FROM SESSIONS S
+    JOIN ATTRIBUTION A ON A.SESSION_ID = S.SESSION_ID
+)
+SELECT R.USER_ID, R.CHANNEL
+FROM RANKED R
+JOIN CONVERTED C ON C.USER_ID = R.USER_ID
+WHERE R.RN = 1
+"""
+
+
+def test_a_wrong_channel_is_shown_beside_the_right_one_for_the_same_member(small):
+    from simgen.grader.grading import check
+
+    verdict = check("first_touch_attribution", text=LAST_TOUCH, data=[small.path]).verdict
+    diff = verdict.diff
+    assert verdict.status == "wrong" and diff["kind"] == "wrong_values"
+    assert diff["key"] == ["user_id"]
+    # The same members converted either way: every wrong row is one member with another channel.
+    assert diff["changed"] == diff["missing"] == diff["extra"] > 0
+    assert diff["pairs"]
+    for pair in diff["pairs"]:
+        assert pair["key"] == [pair["expected"][0]] == [pair["actual"][0]]
+        assert pair["expected"][1] != pair["actual"][1] and pair["differs"] == [1]
+    first = diff["pairs"][0]
+    assert "(key user_id;" in verdict.message
+    assert f"user_id {first['key'][0]}: channel expected '{first['expected'][1]}', got '{first['actual'][1]}'" \
+        in verdict.message
+    assert json.loads(verdict.to_json())["details"]["pairs"] == diff["pairs"]

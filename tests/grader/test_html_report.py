@@ -97,3 +97,25 @@ def test_the_page_is_the_same_on_every_run(tmp_path, edge):
     text = first.read_text(encoding="utf-8")
     assert text == second.read_text(encoding="utf-8")
     assert text.index(f"{SALARY.id} / amy") < text.index(f"{SALARY.id} / kim") < text.index(f"{SALARY.id} / zoe")
+
+
+def test_rows_paired_by_key_are_shown_side_by_side_with_the_differing_cells_marked():
+    import pyarrow as pa
+
+    from simgen.grader import html_report, report
+    from simgen.grader.compare import compare
+    from simgen.grader.grading import Graded, Submission
+    from simgen.grader.verdict import Verdict
+
+    expected = pa.table({"user_id": [1, 2, 3], "channel": ["organic", "email", "social"]})
+    actual = pa.table({"user_id": [1, 2, 4], "channel": ["organic", "paid_search", "social"]})
+    verdict = Verdict.from_diff("first_touch_attribution", compare(actual, expected, key=["user_id"]))
+    graded = [Graded(Submission("ann", "first_touch_attribution"), verdict)]
+    html_text = html_report.render(graded, report.summary(graded))
+    page = Page(html_text)
+    assert "rows that differ, by key (user_id)" in html_text
+    assert ["expected", "2", "email"] in page.rows and ["yours", "2", "paid_search"] in page.rows
+    assert html_text.count("<td class=differs>") == 2  # the channel, on both lines; the key is not marked
+    # The rows only on one side are listed as before; a paired row is not listed again.
+    assert ["3", "social"] in page.rows and ["4", "social"] in page.rows
+    assert ["2", "email"] not in page.rows and ["2", "paid_search"] not in page.rows
