@@ -43,7 +43,8 @@ class Diff:
 
     With a key, `changed` of the `missing` (and `extra`) rows are paired by key; `pairs` shows some,
     each {"key": [...], "expected": (...), "actual": (...), "differs": [column indices]}, and the
-    missing and extra examples show rows whose key the other side lacks first."""
+    missing and extra examples are only rows whose key the other side lacks (a paired row is
+    shown once, as a pair)."""
 
     passed: bool
     kind: str
@@ -356,7 +357,8 @@ def _unmatched_loose(conn: duckdb.DuckDBPyConnection, norm: str, exact: list[int
 def _pair_by_key(conn: duckdb.DuckDBPyConnection, paired: str, conds: list[str], key_idx: list[int],
                  examples: int) -> tuple[int, tuple[int, list[int]], tuple[int, list[int]], list[tuple]]:
     """Pair the unmatched rows of `paired` (`_paired_sql`) by key: (pair count, missing and extra
-    (count, example positions) with unpaired rows first, example pairs as (epos, apos, differs))."""
+    (count, example positions of the rows whose key the other side lacks: a paired row is shown
+    once, as a pair), example pairs as (epos, apos, differs))."""
     key = ", ".join(f'"k{i}"' for i in key_idx)
     on = " AND ".join(f'mk."k{i}" IS NOT DISTINCT FROM xk."k{i}"' for i in key_idx)
     differs = ("[d FOR d IN [" + ", ".join(f"CASE WHEN {c} THEN NULL ELSE {i} END" for i, c in enumerate(conds))
@@ -371,9 +373,9 @@ def _pair_by_key(conn: duckdb.DuckDBPyConnection, paired: str, conds: list[str],
         f"ex AS (SELECT p.epos, p.apos, {differs} AS differs FROM (SELECT * FROM p ORDER BY epos LIMIT {examples}) AS p "
         f"JOIN e ON e.pos = p.epos JOIN a ON a.pos = p.apos) "
         f"SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM m), "
-        f"(SELECT list(m.pos ORDER BY p.epos IS NOT NULL, m.pos)[1:{examples}] FROM m LEFT JOIN p ON p.epos = m.pos), "
+        f"(SELECT list(m.pos ORDER BY m.pos)[1:{examples}] FROM m LEFT JOIN p ON p.epos = m.pos WHERE p.epos IS NULL), "
         f"(SELECT count(*) FROM x), "
-        f"(SELECT list(x.pos ORDER BY p.apos IS NOT NULL, x.pos)[1:{examples}] FROM x LEFT JOIN p ON p.apos = x.pos), "
+        f"(SELECT list(x.pos ORDER BY x.pos)[1:{examples}] FROM x LEFT JOIN p ON p.apos = x.pos WHERE p.apos IS NULL), "
         f"(SELECT list([epos, apos] ORDER BY epos) FROM ex), (SELECT list(differs ORDER BY epos) FROM ex)"
     ).fetchall()[0]
     pairs = [(int(e), int(a), list(d)) for (e, a), d in zip(row[5] or [], row[6] or [])]

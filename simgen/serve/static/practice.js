@@ -188,10 +188,12 @@ function sideBySide(diff) {
   for (const row of diff.extra_examples || []) add(null, row, [], "unexpected");
   if (!left.length) return [];
   const key = diff.key && diff.key.length ? `Rows are paired by ${diff.key.join(", ")}; differing cells are marked. ` : "";
+  const changed = diff.changed || 0;
+  const onlyMissing = diff.missing - changed, onlyExtra = diff.extra - changed;
   const counts = `Expected ${diff.expected_rows.toLocaleString()} rows, yours has ${diff.actual_rows.toLocaleString()}` +
-    (diff.changed ? `; ${diff.changed.toLocaleString()} differ` : "") +
-    (diff.missing ? `; ${diff.missing.toLocaleString()} missing` : "") +
-    (diff.extra ? `; ${diff.extra.toLocaleString()} unexpected` : "") + ". Examples:";
+    (changed ? `; ${changed.toLocaleString()} differ` : "") +
+    (onlyMissing ? `; ${onlyMissing.toLocaleString()} missing` : "") +
+    (onlyExtra ? `; ${onlyExtra.toLocaleString()} unexpected` : "") + ". Examples:";
   const wrap = el("div", null, "sidebyside");
   const side = (title, rows, m) => {
     const s = el("div", null, "side");
