@@ -107,6 +107,22 @@ def test_check_wrong_answer_gives_the_diff_as_data(data, small):
     assert diff["missing_examples"] == [[salaries[1][0]]] and diff["extra_examples"] == [[salaries[0][0]]]
 
 
+def test_a_notebook_shows_a_wrong_verdict_as_paired_tables(data, small):
+    last_touch = """SELECT USER_ID, CHANNEL FROM (
+        SELECT S.USER_ID, A.CHANNEL, ROW_NUMBER() OVER (PARTITION BY S.USER_ID ORDER BY S.SESSION_TS DESC) RN
+        FROM SESSIONS S, ATTRIBUTION A WHERE A.SESSION_ID = S.SESSION_ID) T
+    WHERE RN = 1 AND USER_ID IN (SELECT S2.USER_ID FROM SESSIONS S2 JOIN ATTRIBUTION A2 USING (SESSION_ID)
+                                 WHERE A2.CONVERSION)"""
+    verdict = simgen.check(last_touch, "first_touch_attribution", dialect="snowflake", data=data)
+    assert verdict.status == "wrong" and verdict.diff["key"] == ["user_id"]
+    pair = verdict.diff["pairs"][0]
+    assert pair["key"] == [pair["expected"][0]] == [pair["actual"][0]] and pair["differs"] == [1]
+    page = verdict._repr_html_()  # what Jupyter displays
+    assert "rows that differ, by key (user_id)" in page
+    assert f"<td class=differs>{pair['expected'][1]}</td>" in page and f"<td class=differs>{pair['actual'][1]}</td>" in page
+    assert simgen.check("SELECT 1 AS x", "first_touch_attribution", data=data)._repr_html_().count("<pre>") == 1
+
+
 def test_check_reads_a_path_and_honours_the_dialect(data, tmp_path):
     file = tmp_path / "mine.sql"
     file.write_text(REFERENCE, encoding="utf-8")

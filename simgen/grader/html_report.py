@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from simgen.grader.grading import Graded
+from simgen.grader.verdict import Verdict
 
 _STATUS_LABEL = {"pass": "pass", "wrong": "wrong", "error": "cannot grade"}
 _STYLE = """
@@ -38,6 +39,15 @@ def render(graded: Sequence[Graded], summary: dict) -> str:
              f"<style>{_STYLE}</style><h1>simgen grading report</h1>", _overview(summary)]
     parts += _per_challenge(summary), _failure_kinds(summary), _per_person(items), _submissions(items)
     return "\n".join(parts) + "\n</html>\n"
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """One verdict as a notebook shows it (Verdict._repr_html_): the status, the message and, for a
+    wrong answer, the same tables as the report's."""
+    body = _diff(verdict.details) if verdict.status == "wrong" else ""
+    return (f"<div><style>{_STYLE.replace('body{', '.simgen-verdict{')}</style><div class=simgen-verdict>"
+            f"<b><span class={verdict.status}>{_STATUS_LABEL[verdict.status]}</span></b> {_e(verdict.challenge)}"
+            f"<pre>{_e(verdict.message)}</pre>{body}</div></div>")
 
 
 def _e(value: object) -> str:

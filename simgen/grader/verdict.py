@@ -66,6 +66,12 @@ class Verdict:
                 "missing_examples", "extra_examples", "first_difference", "key", "changed", "pairs")
         return {k: self.details[k] for k in keys if k in self.details}
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the verdict with its diff as tables (expected and yours, paired by key)."""
+        from simgen.grader.html_report import verdict_html
+
+        return verdict_html(self)
+
     def to_dict(self) -> dict:
         return {"challenge": self.challenge, "passed": self.passed, "status": self.status,
                 "message": self.message, "details": self.details}
