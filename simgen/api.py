@@ -10,7 +10,7 @@
     v = simgen.check("SELECT max(salary) AS salary FROM salaries", "second_highest_salary", data=path)
     v.passed, v.status, v.message, v.diff                          # the verdict, the diff as data
 
-Every function reads a dataset through its manifest (simgen.verify.load_manifest), so a folder that
+Every function reads a dataset through its manifest (simgen.dataset.Dataset), so a folder that
 is not a dataset is a DatasetError naming it. `check` grades through the same code as `simgen
 check` (simgen.grader.grading.check), in the same sandbox.
 """
@@ -66,11 +66,10 @@ def tables(path: str | os.PathLike) -> dict[str, list[Path]]:
     >>> sorted(simgen.api.tables("data/default"))[:2]  # doctest: +SKIP
     ['ab_tests', 'attribution']
     """
-    from simgen.verify import load_manifest
+    from simgen.dataset import Dataset
 
-    root = Path(path)
-    manifest = load_manifest(root, require=("tables",))
-    return {name: [root / f["path"] for f in info.get("files", [])] for name, info in manifest["tables"].items()}
+    ds = Dataset.open(path)
+    return {name: ds.paths(name) for name in ds.tables}
 
 
 def open(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:  # noqa: A001 - simgen.open, as the spec names it

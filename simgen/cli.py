@@ -169,10 +169,10 @@ def verify_cmd(dataset: Path) -> None:
 @click.argument("dataset", type=click.Path(path_type=Path))
 def summary_cmd(dataset: Path) -> None:
     """Print the tables, rows and sizes of DATASET from its manifest."""
-    from .verify import load_manifest
+    from .dataset import Dataset
 
     try:
-        manifest = load_manifest(dataset, require=("profile", "users", "seed", "tables", "seconds"))
+        manifest = Dataset.open(dataset, require=("profile", "users", "seed", "tables", "seconds")).to_json()
     except SimgenError as e:
         from rich.text import Text
 

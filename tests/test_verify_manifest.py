@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from simgen.calendar import outage_day
 from simgen.cli import main
 from simgen.errors import DatasetError
-from simgen.verify import load_manifest, verify
+from simgen.dataset import Dataset
+from simgen.verify import verify
 
 
 @pytest.fixture
@@ -124,15 +125,17 @@ def test_truth_entry_outside_the_dataset_is_refused(copy):
 def test_other_readers_get_a_dataset_error_not_a_key_error(tmp_path):
     """The grader reads a manifest for `users` alone: it may be partial, but never mistyped."""
     (tmp_path / "manifest.json").write_text(json.dumps({"users": 6000}))
-    m = load_manifest(tmp_path)
-    assert m["users"] == 6000 and m.get("profile") is None
+    ds = Dataset.open(tmp_path, require=("users",))
+    assert ds.users == 6000 and ds.profile is None and ds.tables == {}
+    with pytest.raises(DatasetError, match="no table 'sessions'"):
+        ds.paths("sessions")
     with pytest.raises(DatasetError, match="no 'tables'"):
-        m["tables"]
+        Dataset.open(tmp_path)  # what every reader of files requires
     with pytest.raises(DatasetError, match="no 'seed'"):
-        load_manifest(tmp_path, require=("seed",))
+        Dataset.open(tmp_path, require=("seed",))
     (tmp_path / "manifest.json").write_text(json.dumps({"users": "6000"}))
     with pytest.raises(DatasetError, match="users must be an integer"):
-        load_manifest(tmp_path)
+        Dataset.open(tmp_path, require=())
 
 
 def test_summary_of_a_bad_manifest_is_a_message(copy):

@@ -25,18 +25,14 @@ from simgen.cache import cache_root, discard, forget, is_sealed, seal, sweep_tem
 from simgen.locks import private_temp_dir, release
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
-from simgen.grader.sandbox import dataset_tables, files_fingerprint
+from simgen.dataset import Dataset
+from simgen.grader.sandbox import dataset_tables
 
 
 def dataset_key(dataset: Path) -> str:
-    """Identity of a dataset's content: its manifest plus the Parquet files actually present
-    (path, size, mtime), so a copy with a table removed or a file replaced is a different key."""
-    root = Path(dataset)
-    manifest = root / "manifest.json"
-    if not manifest.is_file():
-        raise SandboxError(f"{dataset} is not a simgen dataset (no manifest.json); generate one with "
-                           "`simgen --users 100k --out DIR`")
-    return files_fingerprint(root.resolve().glob("*/*.parquet"), seed=manifest.read_bytes())
+    """Identity of a dataset's content (Dataset.fingerprint: its manifest, and the size and mtime of
+    each file it lists), so a copy with a file replaced is a different key."""
+    return Dataset.open(dataset).fingerprint()
 
 
 def _trusted_connection(dataset: Path, spill: Path) -> duckdb.DuckDBPyConnection:

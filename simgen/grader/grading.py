@@ -27,7 +27,7 @@ from simgen.grader.preparer import Preparer
 from simgen.grader.sandbox import Job, Sandbox
 from simgen.grader.submission import Prepared, read_submission
 from simgen.grader.verdict import Verdict, combine
-from simgen.verify import load_manifest
+from simgen.dataset import Dataset
 
 if TYPE_CHECKING:
     from simgen.grader.timelimit import TimeLimit
@@ -301,7 +301,7 @@ def resolve_datasets(data: Path | str | Sequence[Path | str] | None = None) -> d
     """The datasets to grade on, by name: the ones given (a path or several), or by default the
     main and edge datasets of `make run` (data/default and data/edge, where present).
 
-    Each must be a simgen dataset: its manifest is read and checked (simgen.verify.load_manifest),
+    Each must be a simgen dataset: its manifest is read and checked (simgen.dataset.Dataset),
     so a wrong folder is a DatasetError naming it, before any worker starts.
 
     >>> resolve_datasets(["data/default", "data/edge"])  # doctest: +SKIP
@@ -321,7 +321,7 @@ def resolve_datasets(data: Path | str | Sequence[Path | str] | None = None) -> d
             raise NoDataset("no dataset found in data/default or data/edge: run `make run`, "
                             "or give one (--data DIR, or data=... in Python)")
     for path in found.values():
-        load_manifest(path)
+        Dataset.open(path)
     return found
 
 

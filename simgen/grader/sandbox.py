@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING
 
 import psutil
 
-from simgen.errors import SimgenError
+from simgen.dataset import Dataset
+from simgen.errors import DatasetError, SimgenError
 from simgen.grader.child import Child
 from simgen.grader.errors import CancelledError, ForbiddenError, InternalError, LimitError, QueryError, SandboxError
 from simgen.grader.timelimit import TimeLimit
 from simgen.grader.workerspec import WorkerSpec
 from simgen.locks import private_temp_dir, release
-from simgen.verify import load_manifest
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -66,17 +66,12 @@ def auto_memory(workers: int) -> str:
 
 
 def dataset_tables(directory: Path) -> dict[str, list[str]]:
-    """DATASET/<table>/*.parquet -> {table: [absolute real paths]}; folders without Parquet are skipped."""
-    root = Path(directory).resolve()
-    if not root.is_dir():
-        raise SandboxError(f"dataset directory {directory} does not exist")
-    tables = {}
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        files = sorted(str(f.resolve()) for f in folder.glob("*.parquet") if f.is_file())
-        if files:
-            tables[folder.name.lower()] = files
+    """{table: [absolute real paths]} as the dataset's manifest lists them (never a directory
+    listing: a stray file in a table's folder is not data); DatasetError for a folder that is not
+    a dataset."""
+    tables = Dataset.open(directory).parquet()
     if not tables:
-        raise SandboxError(f"dataset directory {directory} holds no <table>/*.parquet files")
+        raise DatasetError(f"the dataset {directory} lists no Parquet files")
     return tables
 
 
@@ -182,8 +177,8 @@ def scaled_limits(dirs, tables) -> tuple[int, str]:
 
 def _members(directory: Path) -> int:
     try:
-        return int(load_manifest(directory)["users"])
-    except (SimgenError, KeyError, TypeError, ValueError):
+        return Dataset.open(directory, require=("users",)).users or 0
+    except SimgenError:
         return 0
 
 

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import pyarrow as pa
 
-from ..verify import load_manifest
+from ..dataset import Dataset
 from .delivery import Delivery, Faults, Tally
 from .encode import ENCODERS
 from .events import EVENT_TYPES
@@ -88,11 +88,11 @@ def iso_micros(us: int) -> str:
 def run(data: Path, opts: StreamOptions, log: Callable[[str], None] = lambda _: None,
         stdout: BinaryIO | None = None) -> Outcome:
     """Stream the dataset in `data` as the options say; see the module docstring."""
-    manifest = load_manifest(data)
+    ds = Dataset.open(data, require=("seed", "users", "simgen_version", "tables"))
     encoder = ENCODERS[opts.format]()
     files = RollingFiles(opts.out, encoder, opts.roll_events, opts.roll_seconds) if opts.out else None
-    runs = ensure_runs(data, manifest, log)
-    faults = Faults(manifest["seed"], opts.late_fraction, round(opts.max_lateness_s * 1e6), opts.duplicate_fraction)
+    runs = ensure_runs(ds, log)
+    faults = Faults(ds.seed, opts.late_fraction, round(opts.max_lateness_s * 1e6), opts.duplicate_fraction)
     until = micros(opts.until) if opts.until else NEVER
     sink = files
     status = "complete"
@@ -108,9 +108,9 @@ def run(data: Path, opts: StreamOptions, log: Callable[[str], None] = lambda _: 
     except KeyboardInterrupt:
         if sink is not None:
             sink.abort()
-            _write_summaries(opts, _summary(data, manifest, opts, sink.published, sink, False))
+            _write_summaries(opts, _summary(ds, opts, sink.published, sink, False))
         raise
-    summary = _summary(data, manifest, opts, sink.published if sink else Tally(), sink, status == "complete")
+    summary = _summary(ds, opts, sink.published if sink else Tally(), sink, status == "complete")
     _write_summaries(opts, summary)
     return Outcome(status, summary)
 
@@ -140,7 +140,7 @@ def _limit(pieces: Iterable[pa.Table], max_events: int | None) -> Iterator[pa.Ta
             return
 
 
-def _summary(data: Path, manifest: dict, opts: StreamOptions, tally: Tally, sink, complete: bool) -> dict:
+def _summary(ds: Dataset, opts: StreamOptions, tally: Tally, sink, complete: bool) -> dict:
     """The truth about the records delivered (for a stopped run: the records now visible)."""
     seen = tally.events > 0
     options = {k: (str(v) if isinstance(v, (Path, datetime)) else v) for k, v in asdict(opts).items()
@@ -148,8 +148,8 @@ def _summary(data: Path, manifest: dict, opts: StreamOptions, tally: Tally, sink
     lateness_us = round(opts.max_lateness_s * 1e6)
     return {
         "complete": complete,
-        "dataset": {"path": str(data), "seed": manifest["seed"], "users": manifest["users"],
-                    "profile": manifest.get("profile"), "simgen_version": manifest["simgen_version"]},
+        "dataset": {"path": str(ds.root), "seed": ds.seed, "users": ds.users,
+                    "profile": ds.profile, "simgen_version": ds.simgen_version},
         "options": options,
         "events": tally.events,
         "unique_events": tally.events - tally.duplicates,

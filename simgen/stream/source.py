@@ -30,10 +30,10 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..cache import cache_root, is_sealed, seal
+from ..dataset import Dataset, file_sha256 as _sha256
 from ..errors import DatasetError
 from ..spec import table as contract_table
 from ..writer import AtomicDir
-from ..writer import sha256 as _sha256
 from .events import KINDS, PAYLOAD, Kind
 
 RUNS_FORMAT = 1  # bump when the run files change shape: old caches are then ignored
@@ -64,24 +64,24 @@ def is_complete(dataset: Path) -> bool:
 
 
 # ---------------------------------------------------------------- time-sorted runs
-def _runs_key(manifest: dict) -> str:
+def _runs_key(ds: Dataset) -> str:
     """Content key of the event tables: their files' checksums, plus the run format."""
     h = hashlib.sha256(f"runs-{RUNS_FORMAT}".encode())
     for name in sorted({t for k in KINDS for t in k.tables}):
-        for f in manifest["tables"][name]["files"]:
-            h.update(f"{f['path']}:{f['sha256']}".encode())
+        for f in ds.table(name).files:
+            h.update(f"{f.path}:{f.sha256}".encode())
     return h.hexdigest()[:20]
 
 
-def ensure_runs(data: Path, manifest: dict, log: Log) -> Path:
-    """The time-sorted runs of `data`, built once into the cache."""
-    runs = cache_root() / "stream" / f"runs-{_runs_key(manifest)}"
+def ensure_runs(ds: Dataset, log: Log) -> Path:
+    """The time-sorted runs of the dataset, built once into the cache."""
+    runs = cache_root() / "stream" / f"runs-{_runs_key(ds)}"
     if (runs / "runs.json").is_file() and is_sealed(runs, check=_runs_whole):  # renamed into place when complete
         return runs
     log(f"sorting the dataset's events by time into {runs} (once per dataset)")
     try:
         with AtomicDir(runs, force=True) as tmp:
-            counts = _sort_runs(data, manifest, tmp)
+            counts = _sort_runs(ds, tmp)
             files = {p.name: _sha256(p) for p in sorted(tmp.glob("*.parquet"))}
             (tmp / "runs.json").write_text(json.dumps({"format": RUNS_FORMAT, "rows": counts, "files": files},
                                                       indent=2) + "\n")
@@ -102,7 +102,7 @@ def _runs_whole(runs: Path) -> bool:
         _sha256(runs / name) == digest for name, digest in listed.items())
 
 
-def _sort_runs(data: Path, manifest: dict, out: Path) -> dict[str, int]:
+def _sort_runs(ds: Dataset, out: Path) -> dict[str, int]:
     spill = out / "spill"
     con = duckdb.connect(config={"memory_limit": SORT_MEMORY, "temp_directory": str(spill),
                                  "threads": os.cpu_count() or 1})
@@ -110,21 +110,21 @@ def _sort_runs(data: Path, manifest: dict, out: Path) -> dict[str, int]:
     try:
         for kind in KINDS:
             path = out / f"{kind.event_type}.parquet"
-            con.execute(f"COPY ({_run_sql(data, manifest, kind)}) TO {_sql_text(path)} (FORMAT parquet, ROW_GROUP_SIZE 65536)")
+            con.execute(f"COPY ({_run_sql(ds, kind)}) TO {_sql_text(path)} (FORMAT parquet, ROW_GROUP_SIZE 65536)")
             counts[kind.event_type] = pq.ParquetFile(path).metadata.num_rows
     except duckdb.InvalidInputException as e:
-        raise DatasetError(f"cannot replay {data}: {e}") from None
+        raise DatasetError(f"cannot replay {ds.root}: {e}") from None
     finally:
         con.close()
     shutil.rmtree(spill, ignore_errors=True)
     return counts
 
 
-def _run_sql(data: Path, manifest: dict, kind: Kind) -> str:
+def _run_sql(ds: Dataset, kind: Kind) -> str:
     """SELECT event_time, payload... of one kind, sorted by (event_time, key)."""
 
     def scan(name: str) -> str:
-        files = ", ".join(_sql_text(data / f["path"]) for f in manifest["tables"][name]["files"])
+        files = ", ".join(_sql_text(path) for path in ds.paths(name))
         return f"read_parquet([{files}])"
 
     first, *aligned = kind.tables

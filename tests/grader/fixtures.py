@@ -15,6 +15,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from simgen.dataset import DataFile, write_manifest
+
 from simgen.grader.sql import schema_from_tables
 from simgen.spec import TABLES
 
@@ -74,7 +76,9 @@ SCHEMA = schema_from_tables(TABLES)
 
 
 def build_dataset(root: Path) -> Path:
-    """Write ROWS as DATASET/<table>/part-00000.parquet in the contract's Arrow schema."""
+    """Write ROWS as DATASET/<table>/part-00000.parquet in the contract's Arrow schema, and the
+    manifest that makes the folder a dataset (the grader reads files through it)."""
+    files = {}
     for spec in TABLES:
         columns = list(zip(*ROWS[spec.name])) if ROWS[spec.name] else [[] for _ in spec.columns]
         arrow = pa.table({c.name: pa.array(list(values), type=c.type) for c, values in zip(spec.columns, columns)},
@@ -82,6 +86,10 @@ def build_dataset(root: Path) -> Path:
         folder = root / spec.name
         folder.mkdir(parents=True)
         pq.write_table(arrow, folder / "part-00000.parquet")
+        files[spec.name] = [DataFile.of(root, f"{spec.name}/part-00000.parquet", arrow.num_rows)]
+    users = max(1, len(ROWS["users"]))
+    write_manifest(root, {"simgen_version": "test", "seed": 0, "users": users, "profile": "default",
+                          "chunk_users": users}, files)
     # Something a submission must never reach, next to the dataset: stands in for expected results.
     (root.parent / "expected.csv").write_text("secret,42\n")
     return root

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from simgen.dataset import DataFile, write_manifest
+from simgen.errors import DatasetError
 from simgen.grader.errors import CancelledError, LimitError, QueryError, SandboxError
 from simgen.grader.sandbox import Job, Sandbox, dataset_tables, parse_bytes
 from simgen.grader.sql import prepare
@@ -67,8 +70,13 @@ def test_unknown_dataset_is_refused(sandbox):
 def test_dataset_tables_and_bytes(dataset, tmp_path):
     tables = dataset_tables(dataset)
     assert set(tables) == set(SCHEMA) and all(os.path.isabs(p) for ps in tables.values() for p in ps)
-    with pytest.raises(SandboxError, match="no <table>"):
-        dataset_tables(tmp_path)
+    with pytest.raises(DatasetError, match="no manifest.json"):
+        dataset_tables(tmp_path)  # a folder of Parquet files is not a dataset without its manifest
+    (tmp_path / "users").mkdir()
+    shutil.copy2(dataset / "users" / "part-00000.parquet", tmp_path / "users" / "part-00000.parquet")
+    (tmp_path / "users" / "stray.parquet").write_bytes(b"not listed")
+    write_manifest(tmp_path, {"users": 1}, {"users": [DataFile.of(tmp_path, "users/part-00000.parquet", 1)]})
+    assert dataset_tables(tmp_path) == {"users": [str((tmp_path / "users" / "part-00000.parquet").resolve())]}
     assert parse_bytes("2GB") == 2 * 10**9 and parse_bytes("512MiB") == 512 * 2**20
 
 
@@ -133,16 +141,22 @@ def test_duckdb_timeout_leaves_the_worker_alive(small_box):
     assert small_box.pids == pids and small_box.restarts == 0
 
 
+def _not_parquet(root: Path) -> Path:
+    """A dataset whose manifest lists a file that is not Parquet."""
+    (root / "users").mkdir()
+    (root / "users" / "part-00000.parquet").write_bytes(b"not parquet")
+    write_manifest(root, {"users": 1}, {"users": [DataFile.of(root, "users/part-00000.parquet", 1)]})
+    return root
+
+
 def test_a_dataset_that_cannot_be_opened_fails_at_start(tmp_path):
-    (tmp_path / "users").mkdir()
-    (tmp_path / "users" / "part-0.parquet").write_bytes(b"not parquet")
+    _not_parquet(tmp_path)
     with pytest.raises(SandboxError, match="could not open"):
         Sandbox({"bad": tmp_path}, workers=1)
 
 
 def test_a_background_start_reports_its_failure_at_the_first_query_and_cleans_up(tmp_path, dataset):
-    (tmp_path / "users").mkdir()
-    (tmp_path / "users" / "part-0.parquet").write_bytes(b"not parquet")
+    _not_parquet(tmp_path)
     # preload_bytes=0: no native copy is built here, so it is the workers that fail to open it.
     box = Sandbox({"bad": tmp_path}, workers=2, wait=False, preload_bytes=0)  # returns while they start
     assert box.pids == []

@@ -72,8 +72,8 @@ def test_computing_the_expected_result_measures_the_reference(edge, tmp_path, mo
     # grade_all's limit for that challenge and dataset follows the rule from that measurement,
     # and --timeout replaces it.
     monkeypatch.setattr(grading, "_LIMITS", {})
-    assert grading._limit(ch, edge.path, None) == timelimit.derive(seconds, ch.time_multiple, ch.time_floor_s)
-    assert grading._limit(ch, edge.path, 5.0) == timelimit.fixed(5.0)
+    assert grading.time_limit(ch, edge.path, None) == timelimit.derive(seconds, ch.time_multiple, ch.time_floor_s)
+    assert grading.time_limit(ch, edge.path, 5.0) == timelimit.fixed(5.0)
 
 
 def test_a_job_is_stopped_at_its_own_limit_by_its_worker_which_lives_on(dataset):
