@@ -228,7 +228,7 @@ def verify(root: Path) -> Report:
     manifest claims with what the files hold."""
     import pyarrow.parquet as pq  # here, not at the top: the grader reads manifests without Arrow
 
-    from .writer import sha256
+    from .sim.writer import sha256
 
     root = Path(root)
     manifest = load_manifest(root, require=MANIFEST_KEYS)
@@ -277,8 +277,8 @@ def verify(root: Path) -> Report:
 
 def _claims(root: Path, manifest: Manifest, rows: dict[str, int], truth_read: bool) -> list[str]:
     """What the manifest says about the data that the data (and truth.json) contradict."""
-    from .engine import GLOBAL_TABLES
     from .profile import PROFILES
+    from .sim.registry import GLOBAL_TABLES
     from .spec import TABLES
 
     problems = []
@@ -320,8 +320,8 @@ def _claims(root: Path, manifest: Manifest, rows: dict[str, int], truth_read: bo
     if profile is None:
         problems.append(f"profile: {manifest['profile'][:80]!r} is not a simgen profile ({', '.join(sorted(PROFILES))})")
     else:
-        from .company import employee_count
-        from .social import page_count
+        from .sim.company import employee_count
+        from .sim.social import page_count
 
         for name, n in (("pages", page_count(profile, users)), ("salaries", employee_count(profile, users))):
             if name in tables and held(name) != n:
@@ -335,7 +335,7 @@ def _claims(root: Path, manifest: Manifest, rows: dict[str, int], truth_read: bo
 
 
 def _truth_claims(path: Path, manifest: Manifest) -> list[str]:
-    from .calendar import outage_day, to_date
+    from .sim.calendar import outage_day, to_date
 
     try:
         truth = json.loads(path.read_bytes())

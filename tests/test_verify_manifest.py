@@ -11,9 +11,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from simgen.calendar import outage_day
 from simgen.cli import main
 from simgen.errors import DatasetError
+from simgen.sim.calendar import outage_day
 from simgen.verify import load_manifest, verify
 
 

@@ -1,11 +1,12 @@
 """The generation engine: plan, then write chunks in parallel, then the truth.
 
-Two passes over fixed chunks of CHUNK_USERS members:
+Two passes over fixed chunks of Config.chunk_users members (context.CHUNK_USERS by default):
 1. plan: each chunk reports its row counts for the tables with global ids (sessions,
    subscriptions), its friend communities and the bridges its members propose. The plan
    numbers ids with prefix sums and broadcasts communities and bridges as .npy files.
-2. write: each chunk rebuilds its member frame (a pure function of the chunk), builds its
-   rows, writes one Parquet part per table and returns small statistics for the truth.
+2. write: each chunk rebuilds its member frame (a pure function of the chunk), runs the chunk
+   builders of registry.py in order on one ChunkContext, writes one Parquet part per table and
+   returns small statistics for the truth. One more task runs the global builders.
 Chunks never depend on the number of workers, so the bytes never do either.
 """
 
@@ -21,47 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__, activity, company, experiments as ex, graph, members, social, truth, vocab
-from .billing import PLANS, latest_plan
-from .calendar import DAY0, outage_day
+from .. import __version__
+from . import graph, members, truth
+from .activity import day_index
+from .calendar import DAY0
+from .context import ChunkContext, Config, RunContext, Tables
 from .executor import make as make_executor
-from .members import COUNTRIES, DEVICES
-from .plant import NAMES, RESERVED_PAGES, Block, block_start
-from .profile import Profile
-from .spec import TABLES, table
-from .writer import AtomicDir, Notice, labels, save_npy, sha256, use_system_allocator, write_part, write_text
+from .registry import CHUNK_BUILDERS, GLOBAL_BUILDERS, Builder
 from .sets import distinct_rows
-
-CHUNK_USERS = 100_000
-GLOBAL_TABLES = ("pages", "salaries", "email_daily")  # one part each (write_globals); the rest, one per chunk
-
-
-@dataclass(frozen=True)
-class Config:
-    seed: int
-    users: int
-    profile: Profile
-    chunk_users: int = CHUNK_USERS
-
-    @property
-    def n_chunks(self) -> int:
-        return -(-self.users // self.chunk_users)
-
-    @property
-    def outage(self) -> int:
-        return outage_day(self.seed)
-
-    @property
-    def n_pages(self) -> int:
-        return social.page_count(self.profile, self.users)
-
-    @property
-    def block(self) -> Block:
-        return Block(block_start(self.users, self.chunk_users), self.n_pages - RESERVED_PAGES + 1,
-                     single_signal_winner=self.profile.single_signal_best_friend)
-
-    def member_frame(self, chunk: int) -> members.Members:
-        return members.build(self.seed, self.profile, self.users, chunk, self.chunk_users, self.outage)
+from .writer import AtomicDir, Notice, save_npy, sha256, use_system_allocator, write_part, write_text
+from ..spec import TABLES, table
 
 
 # ---------------------------------------------------------------- pass 1: plan
@@ -114,80 +84,42 @@ def _relevant_bridges(root: Path, lo: int, hi: int) -> np.ndarray:
 
 
 def write_chunk(task: ChunkTask) -> ChunkResult:
-    cfg, root, k = task.cfg, Path(task.root), task.chunk
-    m = cfg.member_frame(k)
-    lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
-    starts = np.load(_plan_dir(root) / "starts.npy", mmap_mode="r")
-    soc = social.build(cfg.seed, cfg.profile, cfg.users, m, np.asarray(starts), _relevant_bridges(root, lo, hi), cfg.block)
-    res = ChunkResult(k)
-    put = lambda name, cols: res.files.__setitem__(name, write_part(root, table(name), k, cols))  # noqa: E731
-    # Social tables go out before sessions are built: the chunk's peak memory is the larger of
-    # the two, not their sum.
-    for name, cols in (("friends", soc.friends), ("friends_added", soc.added), ("friends_removed", soc.removed),
-                       ("page_likes", soc.likes), ("block_list", soc.blocks)):
-        put(name, cols)
-    social_counts = {"completed_spells": soc.completed_spells, "current_pairs": soc.current_pairs}
-    community, spillover = soc.community, soc.spillover
-    del soc
-
-    cf = m.assignments[ex.CLOSE_FRIENDS.id] = ex.assign_close_friends(cfg.seed, k, m.ids, m.signup, community)
-    cf_treated = np.zeros(m.size, bool)
-    cf_treated[cf.member] = cf.treated
-    cf_at = np.full(m.size, -1, np.int64)
-    cf_at[cf.member] = cf.assigned_us
-    s = activity.build(cfg.seed, m, cfg.outage, spillover, cf_treated, cf_at)
-
-    put("users", _users_columns(cfg, m))
-    session_id = task.session_offset + 1 + s.id_rank
-    put("sessions", {"session_id": session_id, "user_id": m.ids[s.member], "session_ts": s.ts,
-                     "device": labels(DEVICES, s.device), "duration_s": s.duration_s, "watch_minutes": s.minutes})
-    put("attribution", {"session_id": session_id, "channel": labels(activity.CHANNELS, s.channel), "conversion": s.conversion})
-    put("ab_tests", _ab_columns(m))
-    sp = m.spells
-    put("subscriptions", {
-        "subscription_id": task.subscription_offset + 1 + np.arange(sp.size, dtype=np.int64),
-        "user_id": m.ids[sp.member], "plan": labels(PLANS, sp.plan), "sub_dt": sp.sub_day.astype(np.int32),
-        "cancel_dt": np.ma.masked_array(sp.cancel_day.astype(np.int32), mask=sp.cancel_day < 0),
-        "monthly_price": sp.price_cents,
-    })
-    res.stats = truth.chunk_stats(m, s, social_counts)
-    res.stats["outage_sessions"] = int((activity.day_index(s.ts) == cfg.outage - DAY0).sum())
+    root = Path(task.root)
+    ctx = _chunk_context(task, root)
+    res = ChunkResult(task.chunk)
+    for b in CHUNK_BUILDERS:
+        # The builder's output is an argument, not a variable: it is freed before the next builder
+        # runs (a chunk's peak memory is its largest builder's, not their sum).
+        _write(res, root, task.chunk, b, b.build(ctx))
+    res.stats = truth.chunk_stats(ctx.members, ctx.sessions, ctx.stats)
+    res.stats["outage_sessions"] = int((day_index(ctx.sessions.ts) == ctx.outage - DAY0).sum())
     return res
 
 
-def _users_columns(cfg: Config, m: members.Members) -> dict:
-    name, email = company.user_names(cfg.seed, m.chunk, m.country, m.ids, tuple(vocab.load()["email_domains"]))
-    b = cfg.block
-    if b.start >= m.ids[0] and b.start <= m.ids[-1]:
-        name = name.to_numpy(zero_copy_only=False).astype(object)
-        for offset, planted in NAMES.items():
-            name[b.start + offset - m.ids[0]] = planted
-    return {"user_id": m.ids, "name": name, "email": email, "country": labels(COUNTRIES, m.country),
-            "signup_date": m.signup, "plan": labels(PLANS, latest_plan(m.spells, m.plan_pref)),
-            "device": labels(DEVICES, m.device), "birth_year": m.birth_year}
-
-
-def _ab_columns(m: members.Members) -> dict:
-    parts = [m.assignments[e.id] for e in ex.EXPERIMENTS]
-    return {
-        "experiment_id": np.concatenate([np.full(a.member.size, a.experiment.id) for a in parts]),
-        "user_id": np.concatenate([m.ids[a.member] for a in parts]),
-        "variant": np.concatenate([np.where(a.treated, a.experiment.treatment, a.experiment.control) for a in parts]),
-        "assigned_at": np.concatenate([a.assigned_us for a in parts]),
-        "unit_id": np.concatenate([a.unit_id for a in parts]),
-    }
+def _chunk_context(task: ChunkTask, root: Path) -> ChunkContext:
+    m = task.cfg.member_frame(task.chunk)
+    lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
+    starts = np.load(_plan_dir(root) / "starts.npy", mmap_mode="r")
+    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=np.asarray(starts),
+                        bridges=_relevant_bridges(root, lo, hi), session_offset=task.session_offset,
+                        subscription_offset=task.subscription_offset)
 
 
 def write_globals(args: tuple[Config, str]) -> ChunkResult:
     cfg, root = args
+    ctx = RunContext(cfg)
     res = ChunkResult(-1)
-    res.files["pages"] = write_part(Path(root), table("pages"), 0, company.pages(cfg.seed, cfg.n_pages))
-    sal, sal_truth = company.salaries(cfg.seed, cfg.profile, cfg.users)
-    res.files["salaries"] = write_part(Path(root), table("salaries"), 0, sal)
-    em, em_truth = company.email_daily(cfg.seed, cfg.profile, cfg.users)
-    res.files["email_daily"] = write_part(Path(root), table("email_daily"), 0, em)
-    res.stats = {"salaries": sal_truth, "email": em_truth}
+    for b in GLOBAL_BUILDERS:
+        _write(res, Path(root), 0, b, b.build(ctx))
+    res.stats = ctx.stats
     return res
+
+
+def _write(res: ChunkResult, root: Path, part: int, builder: Builder, tables: Tables) -> None:
+    if set(tables) != set(builder.tables):
+        raise AssertionError(f"builder {builder.name!r} returned {sorted(tables)}, not {list(builder.tables)}")
+    for name in builder.tables:
+        res.files[name] = write_part(root, table(name), part, tables[name])
 
 
 # ---------------------------------------------------------------- driver

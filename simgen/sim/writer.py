@@ -27,10 +27,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import interrupt
-from .locks import claim_dead, open_dir, release, try_lock
-from .errors import OutputError, OutputExistsError
-from .spec import Table
+from .. import interrupt
+from ..locks import claim_dead, open_dir, release, try_lock
+from ..errors import OutputError, OutputExistsError
+from ..spec import Table
 
 try:
     import fcntl
