@@ -6,13 +6,13 @@ DATASET is a simgen dataset directory (or its manifest.json); it supplies the ro
 
 (a) tpchgen-cli (pip extra `bench`) writes Parquet at the scale factor whose cell count (rows x
     columns) is closest to DATASET's, with --num-threads = --jobs and simgen's codec and level
-    (simgen.writer). The scale factor comes from a small untimed calibration run; the cells
+    (simgen.sim.writer). The scale factor comes from a small untimed calibration run; the cells
     reported are counted from the Parquet footers it wrote, never from a formula.
 (b) The floor: uniform random columns of exactly simgen's schemas (simgen.spec.TABLES, types and
     nullability), exactly DATASET's row counts per part file (its manifest), written with
-    simgen.writer.write_part itself (same codec, level, row-group size, dictionary columns and
+    simgen.sim.writer.write_part itself (same codec, level, row-group size, dictionary columns and
     per-file sha256), one task per simgen chunk plus one for the global tables, over simgen's own
-    process pool (simgen.executor) with --jobs processes. String columns that simgen
+    process pool (simgen.sim.executor) with --jobs processes. String columns that simgen
     dictionary-encodes draw uniformly from the values DATASET holds; other strings are random
     letters of about DATASET's mean length; nullable columns get DATASET's null fraction.
 
@@ -36,10 +36,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from generate import measure, medians
 
-from simgen import executor
+from simgen.sim import executor
 from simgen.spec import DAYS, WINDOW_START, Column
 from simgen.spec import table as spec_table
-from simgen.writer import (
+from simgen.sim.writer import (
     COMPRESSION,
     COMPRESSION_LEVEL,
     decimal_from_unscaled,

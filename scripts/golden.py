@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from simgen import challenges  # noqa: E402
-from simgen.engine import Config, generate  # noqa: E402
+from simgen.sim.engine import Config, generate  # noqa: E402
 from simgen.grader.expected import compute  # noqa: E402
 from simgen.profile import DEFAULT, EDGE  # noqa: E402
 

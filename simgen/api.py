@@ -45,9 +45,9 @@ def generate(users: int | str, seed: int = 0, out: str | os.PathLike | None = No
     >>> sorted(p.name for p in path.iterdir())[:3]  # doctest: +SKIP
     ['ab_tests', 'attribution', 'block_list']
     """
-    from simgen.engine import Config
-    from simgen.engine import generate as write_dataset
     from simgen.profile import PROFILES, default_out, parse_users
+    from simgen.sim.engine import Config
+    from simgen.sim.engine import generate as write_dataset
 
     if profile not in PROFILES:
         raise UsageError(f"unknown profile {profile!r}; choose one of: {', '.join(sorted(PROFILES))}")

@@ -23,7 +23,7 @@ from .errors import SimgenError
 from .profile import PROFILES, default_out, parse_users
 
 if TYPE_CHECKING:
-    from .engine import Config
+    from .sim.engine import Config
 
 # The engine (numpy, pyarrow, the simulator) and the grader (sqlglot, DuckDB) are imported by the
 # commands that use them: `simgen check` should not pay for loading the simulator, nor the reverse.
@@ -76,7 +76,7 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
     users = users or prof.default_users
     out = out or default_out(profile, users, seed)
     from . import interrupt
-    from .engine import Config
+    from .sim.engine import Config
 
     cfg = Config(seed=seed, users=users, profile=prof)
     try:
@@ -100,7 +100,7 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
 
 
 def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> dict:
-    from .engine import generate
+    from .sim.engine import generate
 
     console = Console(stderr=True)
 
@@ -496,7 +496,7 @@ def stream_cmd(ctx: click.Context, users, seed, profile, data, fmt, out, rate, s
 
     try:
         if data is None:
-            from .engine import Config
+            from .sim.engine import Config
 
             prof = PROFILES[profile]
             data = _stream_dataset(Config(seed=seed, users=users or prof.default_users, profile=prof), jobs, log)

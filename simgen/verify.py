@@ -134,8 +134,8 @@ def verify(root: Path) -> Report:
 
 def _claims(root: Path, ds: Dataset, rows: dict[str, int], truth_read: bool) -> list[str]:
     """What the manifest says about the data that the data (and truth.json) contradict."""
-    from .engine import GLOBAL_TABLES
     from .profile import PROFILES
+    from .sim.registry import GLOBAL_TABLES
     from .spec import TABLES
 
     problems = []
@@ -177,8 +177,8 @@ def _claims(root: Path, ds: Dataset, rows: dict[str, int], truth_read: bool) -> 
     if profile is None:
         problems.append(f"profile: {ds.profile[:80]!r} is not a simgen profile ({', '.join(sorted(PROFILES))})")
     else:
-        from .company import employee_count
-        from .social import page_count
+        from .sim.company import employee_count
+        from .sim.social import page_count
 
         for name, n in (("pages", page_count(profile, users)), ("salaries", employee_count(profile, users))):
             if name in tables and held(name) != n:
@@ -192,7 +192,7 @@ def _claims(root: Path, ds: Dataset, rows: dict[str, int], truth_read: bool) -> 
 
 
 def _truth_claims(path: Path, ds: Dataset) -> list[str]:
-    from .calendar import outage_day, to_date
+    from .sim.calendar import outage_day, to_date
 
     try:
         truth = json.loads(path.read_bytes())

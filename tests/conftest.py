@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from simgen.engine import Config, generate
 from simgen.profile import DEFAULT, EDGE
+from simgen.sim.engine import Config, generate
 from simgen.spec import TABLES
 
 

@@ -3,8 +3,8 @@
 import hashlib
 import json
 
-from simgen.engine import Config, generate
 from simgen.profile import DEFAULT, EDGE
+from simgen.sim.engine import Config, generate
 
 
 def checksums(manifest: dict) -> dict[str, str]:

@@ -22,8 +22,8 @@ from click.testing import CliRunner
 
 from simgen.cli import main
 from simgen.errors import OutputError, OutputExistsError
+from simgen.sim.writer import AtomicDir
 from simgen.verify import verify
-from simgen.writer import AtomicDir
 
 DEADLINE_S = 120  # only against a hang: a loaded machine may be slow, never wrong
 
@@ -242,7 +242,7 @@ def test_out_that_appears_while_writing_is_never_replaced(tmp_path):
 
 @pytest.mark.parametrize("renameat2", [True, False], ids=["renameat2", "fallback"])
 def test_rename_into_place_never_replaces(tmp_path, monkeypatch, renameat2):
-    from simgen import writer
+    from simgen.sim import writer
 
     if not renameat2:
         monkeypatch.setattr(writer, "_renameat2", None)
@@ -302,8 +302,8 @@ def test_impossible_out_is_a_message(tmp_path, kind):
 
 
 def test_output_error_from_the_library(tmp_path):
-    from simgen.engine import Config, generate
     from simgen.profile import DEFAULT
+    from simgen.sim.engine import Config, generate
 
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputError, match="Not a directory"):

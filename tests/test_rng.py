@@ -3,7 +3,7 @@
 import numpy as np
 from hypothesis import given, strategies as st
 
-from simgen.rng import hash_uniform, stream
+from simgen.sim.rng import hash_uniform, stream
 
 
 def test_streams_are_reproducible_and_distinct():

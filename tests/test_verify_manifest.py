@@ -11,10 +11,10 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from simgen.calendar import outage_day
 from simgen.cli import main
 from simgen.errors import DatasetError
 from simgen.dataset import Dataset
+from simgen.sim.calendar import outage_day
 from simgen.verify import verify
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from ..rng import hash_uniform
+from ..sim.rng import hash_uniform
 from .events import EVENT_TYPES
 from .source import NEVER, Slice
 

@@ -1,6 +1,6 @@
 """Where the events come from: the batch dataset, sorted by event time once, read a slice at a time.
 
-The stream never re-implements generation: it replays a dataset that `simgen.engine.generate`
+The stream never re-implements generation: it replays a dataset that `simgen.sim.engine.generate`
 wrote (into the cache, or one given with --data). Parts hold rows member by member, not in
 time order, so a one-off pass sorts each event kind into one time-sorted Parquet run (DuckDB,
 out of core under a memory limit). The runs are cached beside the dataset, keyed by the
@@ -32,8 +32,8 @@ from .. import __version__
 from ..cache import cache_root, is_sealed, seal
 from ..dataset import Dataset, file_sha256 as _sha256
 from ..errors import DatasetError
+from ..sim.writer import AtomicDir
 from ..spec import table as contract_table
-from ..writer import AtomicDir
 from .events import KINDS, PAYLOAD, Kind
 
 RUNS_FORMAT = 1  # bump when the run files change shape: old caches are then ignored
@@ -43,7 +43,7 @@ SORT_MEMORY = "1GB"
 NEVER = np.iinfo(np.int64).max
 
 if TYPE_CHECKING:
-    from ..engine import Config
+    from ..sim.engine import Config
 
 Log = Callable[[str], None]
 

@@ -208,7 +208,7 @@ def test_limits_scale_with_the_dataset(tmp_path):
     ("simgen.grader.sandbox", ("sqlglot", "duckdb", "pyarrow")),
     ("simgen.grader.preparer", ("sqlglot", "duckdb", "pyarrow")),  # the children load them, not the supervisor
     ("simgen.grader.grading", ("sqlglot", "duckdb", "pyarrow")),  # check() starts its workers before loading them
-    ("simgen.cli", ("sqlglot", "duckdb", "pyarrow", "numpy", "simgen.engine")),
+    ("simgen.cli", ("sqlglot", "duckdb", "pyarrow", "numpy", "simgen.sim.engine")),
 ])
 def test_start_up_imports_only_what_is_used(module, absent):
     # Every `simgen check` pays for its own imports and for its worker's; the worker is spawned

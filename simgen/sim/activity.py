@@ -10,14 +10,19 @@ effects; the counterfactual minutes without any effect are kept for the truth.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..spec import DAYS
 from . import experiments as ex
 from .calendar import DAY0, HOUR_WEIGHT, S_PER_DAY, US_PER_DAY, US_PER_S, WINDOW_START_US, day_weights
 from .members import DEVICES, Members
 from .rng import stream
-from .spec import DAYS
+from .writer import labels
+
+if TYPE_CHECKING:
+    from .context import ChunkContext, Tables
 
 CHANNELS = np.array(["organic", "paid_search", "social", "email", "display", "referral", "affiliate"])
 # first touch leans on acquisition channels; later visits on owned ones; conversions on email/search
@@ -114,8 +119,30 @@ def _plant_window_edges(m: Members, member: np.ndarray, sec: np.ndarray, outage:
     return pinned
 
 
-def build(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated: np.ndarray,
-          cf_assigned_us: np.ndarray) -> Sessions:
+def build(ctx: ChunkContext) -> Tables:
+    """sessions and attribution of a chunk; assigns close_friends first (its arms lift minutes).
+
+    Needs ctx.community and ctx.spillover (social); leaves the close_friends assignment in
+    ctx.members.assignments (ab_tests) and the sessions in ctx.sessions (the truth).
+    """
+    m = ctx.members
+    cf = m.assignments[ex.CLOSE_FRIENDS.id] = ex.assign_close_friends(ctx.seed, ctx.chunk, m.ids, m.signup,
+                                                                      ctx.community)
+    cf_treated = np.zeros(m.size, bool)
+    cf_treated[cf.member] = cf.treated
+    cf_at = np.full(m.size, -1, np.int64)
+    cf_at[cf.member] = cf.assigned_us
+    s = ctx.sessions = make_sessions(ctx.seed, m, ctx.outage, ctx.spillover, cf_treated, cf_at)
+    session_id = ctx.session_offset + 1 + s.id_rank
+    return {
+        "sessions": {"session_id": session_id, "user_id": m.ids[s.member], "session_ts": s.ts,
+                     "device": labels(DEVICES, s.device), "duration_s": s.duration_s, "watch_minutes": s.minutes},
+        "attribution": {"session_id": session_id, "channel": labels(CHANNELS, s.channel), "conversion": s.conversion},
+    }
+
+
+def make_sessions(seed: int, m: Members, outage: int, spillover: np.ndarray, cf_treated: np.ndarray,
+                  cf_assigned_us: np.ndarray) -> Sessions:
     """All sessions of a chunk, with effects applied.
 
     `spillover`: members with a treated close_friends friend; `cf_treated`/`cf_assigned_us`:

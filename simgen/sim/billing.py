@@ -9,11 +9,16 @@ so `attribution.conversion` and `subscriptions.sub_dt` agree by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..spec import DAYS
 from .calendar import DAY0
-from .spec import DAYS
+from .writer import labels
+
+if TYPE_CHECKING:
+    from .context import ChunkContext, Tables
 
 MAX_SPELLS = 4
 LAST_DAY = DAY0 + DAYS - 1
@@ -149,3 +154,15 @@ def latest_plan(spells: Spells, plan_pref: np.ndarray) -> np.ndarray:
     out = plan_pref.copy()
     out[spells.member] = spells.plan  # spells are sorted by member then time: the last write wins
     return out
+
+
+def subscriptions(ctx: ChunkContext) -> Tables:
+    """subscriptions of a chunk: the member frame's spells, numbered after the earlier chunks' (the plan)."""
+    m = ctx.members
+    sp = m.spells
+    return {"subscriptions": {
+        "subscription_id": ctx.subscription_offset + 1 + np.arange(sp.size, dtype=np.int64),
+        "user_id": m.ids[sp.member], "plan": labels(PLANS, sp.plan), "sub_dt": sp.sub_day.astype(np.int32),
+        "cancel_dt": np.ma.masked_array(sp.cancel_day.astype(np.int32), mask=sp.cancel_day < 0),
+        "monthly_price": sp.price_cents,
+    }}

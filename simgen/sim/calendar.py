@@ -10,9 +10,9 @@ from datetime import date
 
 import numpy as np
 
-from .profile import Profile
+from ..profile import Profile
+from ..spec import DAYS, WINDOW_START
 from .rng import stream
-from .spec import DAYS, WINDOW_START
 
 EPOCH = date(1970, 1, 1)
 DAY0 = (WINDOW_START - EPOCH).days  # 2025-01-01 as days since epoch

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..profile import Profile
+from ..spec import DAYS
 from . import billing, experiments
 from .calendar import DAY0, US_PER_DAY, US_PER_S, WINDOW_END_US, WINDOW_START_US, mean_active_fraction, signup_days
-from .profile import Profile
 from .rng import stream
-from .spec import DAYS
 
 COUNTRIES = np.array(["US", "BR", "GB", "MX", "CA", "DE", "FR", "IN", "JP", "KR", "ES", "IT", "AU",
                       "NL", "PL", "TR", "AR", "SE"])

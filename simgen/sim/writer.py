@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import hashlib
 import json
 import os
 import re
@@ -27,10 +26,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import interrupt
-from .locks import claim_dead, open_dir, release, try_lock
-from .errors import OutputError, OutputExistsError
-from .spec import Table
+from .. import interrupt
+from ..locks import claim_dead, open_dir, release, try_lock
+from ..dataset import DataFile
+from ..errors import OutputError, OutputExistsError
+from ..spec import Table
 
 try:
     import fcntl
@@ -93,15 +93,7 @@ def decimal_from_unscaled(unscaled: np.ndarray, type_: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(type_, unscaled.size, [None, pa.py_buffer(words.tobytes())])
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_part(root: Path, table: Table, part: int, columns: dict[str, object]) -> dict:
+def write_part(root: Path, table: Table, part: int, columns: dict[str, object]) -> DataFile:
     """Write one part file and describe it for the manifest."""
     data = to_arrow(table, columns)
     rel = Path(table.name) / f"part-{part:05d}.parquet"
@@ -113,7 +105,7 @@ def write_part(root: Path, table: Table, part: int, columns: dict[str, object]) 
             row_group_size=ROW_GROUP_ROWS, use_dictionary=[c.name for c in table.columns if c.dictionary],
             write_statistics=True,
         )
-    return {"path": rel.as_posix(), "rows": data.num_rows, "bytes": path.stat().st_size, "sha256": sha256(path)}
+    return DataFile.of(root, rel.as_posix(), data.num_rows)
 
 
 def save_npy(path: Path, array: np.ndarray) -> None:

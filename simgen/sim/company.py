@@ -1,6 +1,6 @@
-"""The small global tables: pages, salaries and the email funnel.
+"""The users table of a chunk, and the small global tables: pages, salaries, the email funnel.
 
-Each is made once per dataset by a single task. The traps planted here:
+Each global table is made once per dataset by a single task. The traps planted here:
 * salaries: the top Engineering salary is shared (so the 2nd row is not the 2nd distinct
   value), Engineering has NULL salaries (PostgreSQL sorts NULLs first in DESC), Legal and
   'Engineering Management' pay more than Engineering (a missing or LIKE filter shows).
@@ -14,17 +14,24 @@ Each is made once per dataset by a single task. The traps planted here:
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .calendar import DAY0, day_of, weekday
-from .members import COUNTRIES
-from .profile import Profile
+from .billing import PLANS, latest_plan
+from .members import COUNTRIES, DEVICES
+from .plant import NAMES
+from ..profile import Profile
 from .rng import stream
-from .spec import DAYS
+from ..spec import DAYS
 from . import vocab
+from .writer import labels
+
+if TYPE_CHECKING:
+    from .context import ChunkContext, RunContext, Tables
 
 CATEGORIES = np.array(["Movies", "TV Shows", "Documentaries", "Anime", "Comedy", "Drama", "Kids & Family",
                        "Music", "Sports", "Reality", "True Crime", "Sci-Fi"])
@@ -57,22 +64,24 @@ EMAIL_LIFT = 0.006  # planted lift in conversion rate from the launch day on
 EMAIL_PRE_GAP = 0.004  # the redesign cohort's head start before launch (not an effect)
 
 
-def pages(seed: int, n_pages: int) -> dict[str, np.ndarray]:
+def pages(ctx: RunContext) -> Tables:
+    seed, n_pages = ctx.seed, ctx.cfg.n_pages
     v = vocab.load()
     rng = stream(seed, "pages", "name")
     words, nouns = np.array(v["page_words"]), np.array(v["page_nouns"])
     name = pc.binary_join_element_wise(pa.array(words).take(pa.array(rng.integers(0, words.size, n_pages))),
                                        pa.array(nouns).take(pa.array(rng.integers(0, nouns.size, n_pages))), " ")
     cat = CATEGORIES[stream(seed, "pages", "category").integers(0, CATEGORIES.size, n_pages)]
-    return {"page_id": np.arange(1, n_pages + 1, dtype=np.int64), "name": name, "category": cat}
+    return {"pages": {"page_id": np.arange(1, n_pages + 1, dtype=np.int64), "name": name, "category": cat}}
 
 
 def employee_count(profile: Profile, n_users: int) -> int:
     return int(np.clip(round(n_users * profile.employees_per_member), profile.min_employees, profile.max_employees))
 
 
-def salaries(seed: int, profile: Profile, n_users: int) -> tuple[dict[str, np.ndarray], dict]:
-    """The salaries table and its planted truth."""
+def salaries(ctx: RunContext) -> Tables:
+    """The salaries table; its planted truth goes to ctx.stats["salaries"]."""
+    seed, profile, n_users = ctx.seed, ctx.profile, ctx.users
     n = employee_count(profile, n_users)
     rng = stream(seed, "salaries", "body")
     dept = rng.choice(DEPARTMENTS.size, n, p=DEPT_WEIGHTS)
@@ -113,11 +122,11 @@ def salaries(seed: int, profile: Profile, n_users: int) -> tuple[dict[str, np.nd
         "title": title, "salary": np.ma.masked_array(salary, mask=null), "hired_on": hired.astype(np.int32),
     }
     is_eng = DEPARTMENTS[dept] == "Engineering"
-    truth = {"employees": n, "second_highest_engineering_salary": truth_second,
+    ctx.stats["salaries"] = {"employees": n, "second_highest_engineering_salary": truth_second,
              "highest_engineering_salary": top,
              "engineering_top_shared_by": int((is_eng & ~null & (salary == top)).sum()),
              "engineering_null_salaries": int((null & (DEPARTMENTS[dept] == "Engineering")).sum())}
-    return table, truth
+    return {"salaries": table}
 
 
 # The redesign launch is a product decision, not noise: the same day for every seed, so the
@@ -129,7 +138,9 @@ def launch_day(seed: int) -> int:
     return day_of(LAUNCH_DAY)
 
 
-def email_daily(seed: int, profile: Profile, n_users: int) -> tuple[dict[str, np.ndarray], dict]:
+def email_daily(ctx: RunContext) -> Tables:
+    """The email funnel; the planted launch and lift go to ctx.stats["email"]."""
+    seed, profile, n_users = ctx.seed, ctx.profile, ctx.users
     rng = stream(seed, "email_daily", "body")
     launch = launch_day(seed)
     days = DAY0 + np.arange(DAYS)
@@ -151,8 +162,9 @@ def email_daily(seed: int, profile: Profile, n_users: int) -> tuple[dict[str, np
     table = {k: np.concatenate(v) for k, v in cols.items()}
     order = np.lexsort((table["cohort"].astype(str), table["day"]))
     table = {k: v[order] for k, v in table.items()}
-    return table, {"launch_day": launch, "true_lift": EMAIL_LIFT, "pre_launch_gap": EMAIL_PRE_GAP,
-                   "cohorts": list(COHORTS)}
+    ctx.stats["email"] = {"launch_day": launch, "true_lift": EMAIL_LIFT, "pre_launch_gap": EMAIL_PRE_GAP,
+                          "cohorts": list(COHORTS)}
+    return {"email_daily": table}
 
 
 def user_names(seed: int, chunk: int, country: np.ndarray, user_ids: np.ndarray,
@@ -168,3 +180,16 @@ def user_names(seed: int, chunk: int, country: np.ndarray, user_ids: np.ndarray,
     email = pc.binary_join_element_wise(local, pc.cast(pa.array(user_ids), pa.string()), "")
     email = pc.binary_join_element_wise(email, dom, "@")
     return name, email
+
+
+def users(ctx: ChunkContext) -> Tables:
+    """users of a chunk: the member frame's attributes, names and emails; the planted names in the block."""
+    m, b = ctx.members, ctx.block
+    name, email = user_names(ctx.seed, m.chunk, m.country, m.ids, tuple(vocab.load()["email_domains"]))
+    if b.start >= m.ids[0] and b.start <= m.ids[-1]:
+        name = name.to_numpy(zero_copy_only=False).astype(object)
+        for offset, planted in NAMES.items():
+            name[b.start + offset - m.ids[0]] = planted
+    return {"users": {"user_id": m.ids, "name": name, "email": email, "country": labels(COUNTRIES, m.country),
+                      "signup_date": m.signup, "plan": labels(PLANS, latest_plan(m.spells, m.plan_pref)),
+                      "device": labels(DEVICES, m.device), "birth_year": m.birth_year}}

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..profile import Profile
 from .calendar import US_PER_DAY, US_PER_S, WINDOW_END_US
 from .plant import Block
-from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
 from .sets import distinct_pairs
 

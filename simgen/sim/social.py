@@ -9,35 +9,25 @@ Ownership rules keep cross-chunk structure consistent with no coordination:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..profile import Profile
 from . import experiments as ex
 from . import graph
 from .calendar import US_PER_DAY, US_PER_S, WINDOW_END_US, outage_day, signup_days
 from .members import Members
 from .plant import RESERVED_PAGES, Block
-from .profile import Profile
 from .rng import hash_u64, hash_uniform, stream
 from .sets import distinct, distinct_pairs
+
+if TYPE_CHECKING:
+    from .context import ChunkContext, Tables
 
 TASTE_SIZE = 25
 ZIPF_EXPONENT = 0.95
 EX_FRIEND_BLOCK = 0.12  # share of ended friendships where one side blocks the other
-
-
-@dataclass
-class Social:
-    friends: dict[str, np.ndarray]
-    added: dict[str, np.ndarray]
-    removed: dict[str, np.ndarray]
-    blocks: dict[str, np.ndarray]
-    likes: dict[str, np.ndarray]
-    community: np.ndarray  # community id of each member of the chunk
-    spillover: np.ndarray  # member has a current friend treated in close_friends
-    completed_spells: int
-    current_pairs: int  # owned by this chunk
 
 
 def page_count(profile: Profile, n_users: int) -> int:
@@ -58,11 +48,14 @@ class PagePopularity:
         return self.page_ids[np.minimum(rank, self.page_ids.size - 1)]
 
 
-def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndarray, bridges: np.ndarray,
-          block: Block) -> Social:
-    """`starts`: sorted first ids of all communities (global); `bridges`: (k, 2) bridges touching the chunk."""
-    outage = outage_day(seed)
-    lo_id, hi_id = int(m.ids[0]), int(m.ids[-1]) + 1
+def build(ctx: ChunkContext) -> Tables:
+    """friends, friends_added, friends_removed, page_likes and block_list of a chunk.
+
+    Leaves for later builders ctx.community, ctx.spillover (close_friends) and the pair counts
+    (ctx.stats, for the truth); the pair histories die with this call.
+    """
+    seed, profile, n_users, m, starts, block = ctx.seed, ctx.profile, ctx.users, ctx.members, ctx.starts, ctx.block
+    bridges, outage, lo_id, hi_id = ctx.bridges, ctx.outage, ctx.lo, ctx.hi
     in_chunk = lambda ids: (ids >= lo_id) & (ids < hi_id)  # noqa: E731
     first = np.searchsorted(starts, lo_id)
     last = np.searchsorted(starts, hi_id)
@@ -100,9 +93,10 @@ def build(seed: int, profile: Profile, n_users: int, m: Members, starts: np.ndar
     spillover = _spillover(seed, n_users, profile, outage, m, starts, fu, ff)
     blocks = _blocks(seed, profile, m, hist, comm, comm_size, block, in_chunk, fu, ff)
     likes = _likes(seed, profile, n_users, m, comm_idx, local.size, block)
-    return Social(friends, added, removed, blocks, likes, comm, spillover,
-                  completed_spells=int((hist.n_events[owned] // 2).sum()),
-                  current_pairs=int(cur[owned].sum()))
+    ctx.community, ctx.spillover = comm, spillover
+    ctx.stats.update(completed_spells=int((hist.n_events[owned] // 2).sum()), current_pairs=int(cur[owned].sum()))
+    return {"friends": friends, "friends_added": added, "friends_removed": removed, "page_likes": likes,
+            "block_list": blocks}
 
 
 def _spillover(seed: int, n_users: int, profile: Profile, outage: int, m: Members, starts: np.ndarray,

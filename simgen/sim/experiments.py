@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .calendar import US_PER_DAY, US_PER_S, day_of
 from .rng import hash_uniform, stream
+
+if TYPE_CHECKING:
+    from .context import ChunkContext, Tables
 
 
 @dataclass(frozen=True)
@@ -138,3 +142,16 @@ def assign_close_friends(seed: int, chunk: int, user_ids: np.ndarray, signup: np
     rng = stream(seed, "ab_tests", CLOSE_FRIENDS.id, chunk)
     at = _assigned_at(CLOSE_FRIENDS, rng, user_ids.size)[m]
     return Assignment(CLOSE_FRIENDS, m, treated[m], at, community_of[m])
+
+
+def ab_tests(ctx: ChunkContext) -> Tables:
+    """ab_tests of a chunk: every experiment's assignments (close_friends is assigned by activity.build)."""
+    m = ctx.members
+    parts = [m.assignments[e.id] for e in EXPERIMENTS]
+    return {"ab_tests": {
+        "experiment_id": np.concatenate([np.full(a.member.size, a.experiment.id) for a in parts]),
+        "user_id": np.concatenate([m.ids[a.member] for a in parts]),
+        "variant": np.concatenate([np.where(a.treated, a.experiment.treatment, a.experiment.control) for a in parts]),
+        "assigned_at": np.concatenate([a.assigned_us for a in parts]),
+        "unit_id": np.concatenate([a.unit_id for a in parts]),
+    }}

@@ -15,8 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
 from typing import Protocol, TypeVar
 
-from . import interrupt
-from .errors import SimgenError
+from .. import interrupt
+from ..errors import SimgenError
 
 T = TypeVar("T")
 R = TypeVar("R")

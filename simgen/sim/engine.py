@@ -1,0 +1,193 @@
+"""The generation engine: plan, then write chunks in parallel, then the truth.
+
+Two passes over fixed chunks of Config.chunk_users members (context.CHUNK_USERS by default):
+1. plan: each chunk reports its row counts for the tables with global ids (sessions,
+   subscriptions), its friend communities and the bridges its members propose. The plan
+   numbers ids with prefix sums and broadcasts communities and bridges as .npy files.
+2. write: each chunk rebuilds its member frame (a pure function of the chunk), runs the chunk
+   builders of registry.py in order on one ChunkContext, writes one Parquet part per table and
+   returns small statistics for the truth. One more task runs the global builders.
+Chunks never depend on the number of workers, so the bytes never do either.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from . import graph, members, truth
+from .activity import day_index
+from .calendar import DAY0
+from .context import ChunkContext, Config, RunContext, Tables
+from .executor import make as make_executor
+from .registry import CHUNK_BUILDERS, GLOBAL_BUILDERS, Builder
+from .sets import distinct_rows
+from .writer import AtomicDir, Notice, naming, save_npy, use_system_allocator, write_part, write_text
+from ..dataset import MANIFEST, DataFile, TruthFile, file_sha256, write_manifest
+from ..spec import TABLES, table
+
+
+# ---------------------------------------------------------------- pass 1: plan
+@dataclass
+class ChunkPlan:
+    chunk: int
+    n_sessions: int
+    n_subscriptions: int
+    starts: np.ndarray
+    bridges: np.ndarray
+
+
+def plan_chunk(args: tuple[Config, int]) -> ChunkPlan:
+    use_system_allocator()
+    cfg, chunk = args
+    m = cfg.member_frame(chunk)
+    lo, hi = members.chunk_bounds(chunk, cfg.chunk_users, cfg.users)
+    starts = graph.community_starts(cfg.seed, cfg.profile, chunk, lo, hi, cfg.block)
+    bridges = graph.bridge_stubs(cfg.seed, cfg.profile, chunk, lo, hi, cfg.users, cfg.block)
+    return ChunkPlan(chunk, m.n_sessions, m.spells.size, starts, bridges)
+
+
+# ---------------------------------------------------------------- pass 2: write
+@dataclass
+class ChunkTask:
+    cfg: Config
+    chunk: int
+    root: str
+    session_offset: int
+    subscription_offset: int
+
+
+@dataclass
+class ChunkResult:
+    chunk: int
+    files: dict[str, DataFile] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+
+def _plan_dir(root: Path) -> Path:
+    return root / "_plan"
+
+
+def _relevant_bridges(root: Path, lo: int, hi: int) -> np.ndarray:
+    by_lo = np.load(_plan_dir(root) / "bridges_by_lo.npy", mmap_mode="r")
+    by_hi = np.load(_plan_dir(root) / "bridges_by_hi.npy", mmap_mode="r")
+    a = by_lo[np.searchsorted(by_lo[:, 0], lo): np.searchsorted(by_lo[:, 0], hi)]
+    b = by_hi[np.searchsorted(by_hi[:, 1], lo): np.searchsorted(by_hi[:, 1], hi)]
+    return distinct_rows(np.concatenate([a, b]))
+
+
+def write_chunk(task: ChunkTask) -> ChunkResult:
+    root = Path(task.root)
+    ctx = _chunk_context(task, root)
+    res = ChunkResult(task.chunk)
+    for b in CHUNK_BUILDERS:
+        # The builder's output is an argument, not a variable: it is freed before the next builder
+        # runs (a chunk's peak memory is its largest builder's, not their sum).
+        _write(res, root, task.chunk, b, b.build(ctx))
+    res.stats = truth.chunk_stats(ctx.members, ctx.sessions, ctx.stats)
+    res.stats["outage_sessions"] = int((day_index(ctx.sessions.ts) == ctx.outage - DAY0).sum())
+    return res
+
+
+def _chunk_context(task: ChunkTask, root: Path) -> ChunkContext:
+    m = task.cfg.member_frame(task.chunk)
+    lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
+    starts = np.load(_plan_dir(root) / "starts.npy", mmap_mode="r")
+    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=np.asarray(starts),
+                        bridges=_relevant_bridges(root, lo, hi), session_offset=task.session_offset,
+                        subscription_offset=task.subscription_offset)
+
+
+def write_globals(args: tuple[Config, str]) -> ChunkResult:
+    cfg, root = args
+    ctx = RunContext(cfg)
+    res = ChunkResult(-1)
+    for b in GLOBAL_BUILDERS:
+        _write(res, Path(root), 0, b, b.build(ctx))
+    res.stats = ctx.stats
+    return res
+
+
+def _write(res: ChunkResult, root: Path, part: int, builder: Builder, tables: Tables) -> None:
+    if set(tables) != set(builder.tables):
+        raise AssertionError(f"builder {builder.name!r} returned {sorted(tables)}, not {list(builder.tables)}")
+    for name in builder.tables:
+        res.files[name] = write_part(root, table(name), part, tables[name])
+
+
+# ---------------------------------------------------------------- driver
+Progress = Callable[[str, int, int, int], None]  # (phase, done, total, rows so far)
+
+
+def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
+             progress: Progress | None = None, notice: Notice | None = None) -> dict:
+    """Write a whole dataset to `out` atomically; returns the manifest.
+
+    Raises OutputExistsError if `out` exists (without `force`), OutputError for any file-system
+    failure (full disk, impossible path), and leaves nothing behind either way. `notice` hears
+    about stale temporary directories of dead runs that were removed on the way.
+    """
+    t0 = time.perf_counter()
+    executor = make_executor(jobs)
+    report = progress or (lambda *a: None)
+    with AtomicDir(Path(out), force=force, notice=notice) as root:
+        plans: list[ChunkPlan | None] = [None] * cfg.n_chunks
+        for i, p in executor.map(plan_chunk, [(cfg, k) for k in range(cfg.n_chunks)]):
+            plans[i] = p
+            report("plan", sum(x is not None for x in plans), cfg.n_chunks, 0)
+        plan_dir = _plan_dir(root)
+        plan_dir.mkdir()
+        save_npy(plan_dir / "starts.npy", np.concatenate([p.starts for p in plans]))
+        bridges = np.concatenate([p.bridges for p in plans])
+        bridges = distinct_rows(bridges)
+        save_npy(plan_dir / "bridges_by_lo.npy", bridges)
+        save_npy(plan_dir / "bridges_by_hi.npy", bridges[np.argsort(bridges[:, 1], kind="stable")])
+        sess_off = np.concatenate([[0], np.cumsum([p.n_sessions for p in plans])])
+        sub_off = np.concatenate([[0], np.cumsum([p.n_subscriptions for p in plans])])
+        del plans, bridges
+
+        tasks: list = [ChunkTask(cfg, k, str(root), int(sess_off[k]), int(sub_off[k])) for k in range(cfg.n_chunks)]
+        results: list[ChunkResult | None] = [None] * (len(tasks) + 1)
+        rows = 0
+        for i, r in executor.map(_dispatch, [(cfg, str(root))] + tasks):
+            results[i] = r
+            rows += sum(f.rows for f in r.files.values())
+            report("write", sum(x is not None for x in results), len(results), rows)
+        shutil.rmtree(plan_dir)
+
+        glob, chunks = results[0], results[1:]
+        for c in chunks:
+            if c.stats.pop("outage_sessions"):
+                raise AssertionError("sessions generated on the outage day")
+        doc = truth.merge([c.stats for c in chunks], glob.stats, cfg.block.truth(), cfg.outage)
+        doc["dataset"] = _identity(cfg)  # what `simgen verify` checks the manifest against
+        write_text(root / "truth.json", json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        files = {t.name: [r.files[t.name] for r in results if t.name in r.files] for t in TABLES}
+        truth_file = TruthFile("truth.json", file_sha256(root / "truth.json"))
+        with naming(root / MANIFEST):
+            ds = write_manifest(root, _manifest_identity(cfg), files, truth_file,
+                                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                seconds=round(time.perf_counter() - t0, 3))
+    return ds.to_json()
+
+
+def _dispatch(item):
+    """One function for the executor: the globals task first, then the chunks."""
+    use_system_allocator()
+    return write_globals(item) if isinstance(item, tuple) else write_chunk(item)
+
+
+def _identity(cfg: Config) -> dict:
+    return {"seed": cfg.seed, "users": cfg.users, "profile": cfg.profile.name, "chunk_users": cfg.chunk_users}
+
+
+def _manifest_identity(cfg: Config) -> dict:
+    return {"simgen_version": __version__, **_identity(cfg)}
