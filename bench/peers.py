@@ -39,12 +39,12 @@ from generate import measure, medians
 from simgen.sim import executor
 from simgen.spec import DAYS, WINDOW_START, Column
 from simgen.spec import table as spec_table
+from simgen.sim.sinks import write_part
 from simgen.sim.writer import (
     COMPRESSION,
     COMPRESSION_LEVEL,
     decimal_from_unscaled,
     labels,
-    write_part,
 )
 
 CALIBRATION_SF = 0.01

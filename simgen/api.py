@@ -33,13 +33,15 @@ if TYPE_CHECKING:
 
 
 def generate(users: int | str, seed: int = 0, out: str | os.PathLike | None = None, jobs: int | None = None,
-             profile: str = "default", force: bool = False) -> Path:
+             profile: str = "default", force: bool = False, scheduler: str | None = None) -> Path | str:
     """Generate a dataset and return its folder, as `simgen --users N --seed S --out DIR` does.
 
     `users` is a whole number or a k/M/B string ("10k", "2.5M"); `out` defaults to
     data/<profile>-<users>-s<seed>; `jobs` to the number of CPUs (the bytes are the same for any
     value). An existing `out` is an OutputExistsError unless `force`, which replaces it once the
-    new dataset is complete.
+    new dataset is complete. `out` may be an fsspec URL (s3://bucket/prefix...): it is returned
+    as given. `scheduler` (a Dask scheduler's address) runs the chunks on that cluster; the bytes
+    are the same.
 
     >>> path = simgen.generate("10k", seed=1, out="data/ten-k")  # doctest: +SKIP
     >>> sorted(p.name for p in path.iterdir())[:3]  # doctest: +SKIP
@@ -53,10 +55,18 @@ def generate(users: int | str, seed: int = 0, out: str | os.PathLike | None = No
         raise UsageError(f"unknown profile {profile!r}; choose one of: {', '.join(sorted(PROFILES))}")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise UsageError(f"seed must be a whole number from 0 to 2**63 - 1, not {seed!r}")
+    from simgen.sim.executor import make as make_executor
+    from simgen.sim.output import is_url
+
     n = parse_users(users)
-    path = Path(out) if out is not None else default_out(profile, n, seed)
-    write_dataset(Config(seed=seed, users=n, profile=PROFILES[profile]), path, jobs=jobs or os.cpu_count() or 1,
-                  force=force)
+    path = (str(out) if is_url(out) else Path(out)) if out is not None else default_out(profile, n, seed)
+    jobs = jobs or os.cpu_count() or 1
+    executor = make_executor(jobs, scheduler)
+    try:
+        write_dataset(Config(seed=seed, users=n, profile=PROFILES[profile]), path, jobs=jobs, force=force,
+                      executor=executor)
+    finally:
+        getattr(executor, "close", lambda: None)()
     return path
 
 

@@ -40,6 +40,17 @@ class UserCount(click.ParamType):
             self.fail(str(e), param, ctx)
 
 
+class OutTarget(click.ParamType):
+    """--out: a local directory (a Path) or an fsspec URL (kept as text)."""
+
+    name = "dir|url"
+
+    def convert(self, value, param, ctx) -> Path | str:
+        if isinstance(value, Path) or "://" not in str(value):
+            return click.Path(file_okay=False, path_type=Path).convert(value, param, ctx)
+        return str(value)
+
+
 def _fail(err: SimgenError, exit_code: int | None = None) -> None:
     """One line on stderr: never wrapped mid-path when piped, never read as markup (a path may
     hold `[/x]`)."""
@@ -52,16 +63,20 @@ def _fail(err: SimgenError, exit_code: int | None = None) -> None:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--users", type=UserCount(), help="Members to simulate: 100000, 10k, 2.5M, 10M.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True, help="Random seed.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Dataset directory to create (default: data/<profile>-<users>-s<seed>).")
+@click.option("--out", type=OutTarget(),
+              help="Dataset directory to create (default: data/<profile>-<users>-s<seed>), or an fsspec URL "
+                   "(s3://bucket/prefix, gs://..., file://...).")
 @click.option("--jobs", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes. The output is byte-identical for any value.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the chunks on a Dask cluster (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS if set). "
+                   "The output is byte-identical to a local run.")
 @click.option("--profile", type=click.Choice(sorted(PROFILES)), default="default", show_default=True,
               help="'edge' packs every trap into a few thousand rows.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists (only once the new dataset is complete).")
 @click.version_option(__version__, prog_name="simgen")
 @click.pass_context
-def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
+def main(ctx: click.Context, users, seed, out, jobs, scheduler, profile, force) -> None:
     """simgen: a realistic Netflix-like dataset with planted ground truth.
 
     With --users (or --profile) it generates a dataset; see the commands below for the rest.
@@ -81,7 +96,7 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
     cfg = Config(seed=seed, users=users, profile=prof)
     try:
         with interrupt.stoppable():  # SIGTERM and SIGHUP clean up as Ctrl-C does
-            manifest = _generate_with_progress(cfg, out, jobs, force)
+            manifest = _generate_with_progress(cfg, out, jobs, force, scheduler)
     except SimgenError as e:  # paths in these messages: never wrapped mid-name, never read as markup
         from rich.text import Text
 
@@ -99,7 +114,20 @@ def main(ctx: click.Context, users, seed, out, jobs, profile, force) -> None:
                                    "complete: it is in place", markup=False, highlight=False)
 
 
-def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> dict:
+def _generate_with_progress(cfg: Config, out: Path | str, jobs: int, force: bool, scheduler: str | None) -> dict:
+    from .sim.dask_executor import scheduler_address
+    from .sim.executor import make as make_executor
+
+    executor = make_executor(jobs, scheduler_address(scheduler))
+    try:
+        return _run_generation(cfg, out, jobs, force, executor)
+    finally:
+        close = getattr(executor, "close", None)
+        if close:
+            close()
+
+
+def _run_generation(cfg: Config, out: Path | str, jobs: int, force: bool, executor) -> dict:
     from .sim.engine import generate
 
     console = Console(stderr=True)
@@ -108,7 +136,7 @@ def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> d
         console.print(f"note: {message}", markup=False, highlight=False, soft_wrap=True)
 
     if not console.is_terminal:
-        return generate(cfg, out, jobs=jobs, force=force, notice=notice)
+        return generate(cfg, out, jobs=jobs, force=force, notice=notice, executor=executor)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rows]:>12,} rows  {task.fields[rate]:>10,.0f} rows/s"),
                TimeElapsedColumn(), TimeRemainingColumn()]
@@ -123,10 +151,10 @@ def _generate_with_progress(cfg: Config, out: Path, jobs: int, force: bool) -> d
             rate = rows / max(time.perf_counter() - t0, 1e-9)
             bar.update(tasks[phase], completed=done, rows=rows, rate=rate)
 
-        return generate(cfg, out, jobs=jobs, force=force, progress=report, notice=notice)
+        return generate(cfg, out, jobs=jobs, force=force, progress=report, notice=notice, executor=executor)
 
 
-def _print_summary(out: Path, manifest: dict) -> None:
+def _print_summary(out: Path | str, manifest: dict) -> None:
     console = Console()
     t = RichTable(title=f"simgen {manifest['profile']} dataset: {manifest['users']:,} members, seed {manifest['seed']}")
     t.add_column("table")
@@ -140,7 +168,7 @@ def _print_summary(out: Path, manifest: dict) -> None:
         t.add_row(name, f"{info['rows']:,}", str(len(info["files"])), f"{mb:,.1f}")
     console.print(t)
     console.print(f"{total_rows:,} rows in {manifest['seconds']:.1f} s -> {out}")
-    console.print(f"planted truth: {out / 'truth.json'}")
+    console.print(f"planted truth: {str(out).rstrip('/')}/truth.json")
 
 
 @main.command("verify")

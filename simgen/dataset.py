@@ -189,10 +189,9 @@ class Dataset:
         return dict(self.raw)
 
 
-def write_manifest(root: Path, identity: Mapping[str, Any], tables: Mapping[str, Iterable[DataFile]],
-                   truth: TruthFile | None = None, **extra: Any) -> Dataset:
-    """Write DATASET/manifest.json describing `tables` (files sorted by path) and return the
-    Dataset. The generator calls this last: the manifest is what makes a directory a dataset."""
+def build_manifest(identity: Mapping[str, Any], tables: Mapping[str, Iterable[DataFile]],
+                   truth: TruthFile | None = None, **extra: Any) -> dict:
+    """A manifest describing `tables` (files sorted by path), checked before anyone writes it."""
     doc: dict[str, Any] = dict(identity)
     doc.update(extra)
     doc["tables"] = {}
@@ -204,9 +203,20 @@ def write_manifest(root: Path, identity: Mapping[str, Any], tables: Mapping[str,
     problems = _shape_problems(doc)
     if problems:
         raise ValueError(f"refusing to write an invalid manifest: {'; '.join(problems[:5])}")
-    text = json.dumps(doc, indent=2) + "\n"
+    return doc
+
+
+def manifest_text(doc: Mapping[str, Any]) -> str:
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def write_manifest(root: Path, identity: Mapping[str, Any], tables: Mapping[str, Iterable[DataFile]],
+                   truth: TruthFile | None = None, **extra: Any) -> Dataset:
+    """Write DATASET/manifest.json (renamed into place) and return the Dataset. A generator
+    writes it last: the manifest is what makes a directory a dataset."""
+    doc = build_manifest(identity, tables, truth, **extra)
     tmp = Path(root) / f".{MANIFEST}.tmp"
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(manifest_text(doc), encoding="utf-8")
     os.replace(tmp, Path(root) / MANIFEST)
     return Dataset.from_json(Path(root), doc)
 

@@ -13,7 +13,6 @@ Chunks never depend on the number of workers, so the bytes never do either.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,11 +26,14 @@ from . import graph, members, truth
 from .activity import day_index
 from .calendar import DAY0
 from .context import ChunkContext, Config, RunContext, Tables
-from .executor import make as make_executor
+from .executor import Executor, InProcess, make as make_executor
 from .registry import CHUNK_BUILDERS, GLOBAL_BUILDERS, Builder
-from .sets import distinct_rows
-from .writer import AtomicDir, Notice, naming, save_npy, use_system_allocator, write_part, write_text
-from ..dataset import MANIFEST, DataFile, TruthFile, file_sha256, write_manifest
+from .output import open_output
+from .plan import Plan, PlanFiles
+from .sinks import ReturnSink, Sink
+from .writer import Notice, use_system_allocator
+from ..dataset import DataFile, build_manifest
+from ..errors import UsageError
 from ..spec import TABLES, table
 
 
@@ -60,9 +62,15 @@ def plan_chunk(args: tuple[Config, int]) -> ChunkPlan:
 class ChunkTask:
     cfg: Config
     chunk: int
-    root: str
+    sink: Sink | None  # None: the parts travel back in the result (ReturnSink)
     session_offset: int
     subscription_offset: int
+
+
+@dataclass
+class GlobalTask:
+    cfg: Config
+    sink: Sink | None
 
 
 @dataclass
@@ -70,98 +78,91 @@ class ChunkResult:
     chunk: int
     files: dict[str, DataFile] = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
+    payloads: dict[str, bytes] = field(default_factory=dict)  # the parts themselves, from a ReturnSink
 
 
-def _plan_dir(root: Path) -> Path:
-    return root / "_plan"
-
-
-def _relevant_bridges(root: Path, lo: int, hi: int) -> np.ndarray:
-    by_lo = np.load(_plan_dir(root) / "bridges_by_lo.npy", mmap_mode="r")
-    by_hi = np.load(_plan_dir(root) / "bridges_by_hi.npy", mmap_mode="r")
-    a = by_lo[np.searchsorted(by_lo[:, 0], lo): np.searchsorted(by_lo[:, 0], hi)]
-    b = by_hi[np.searchsorted(by_hi[:, 1], lo): np.searchsorted(by_hi[:, 1], hi)]
-    return distinct_rows(np.concatenate([a, b]))
-
-
-def write_chunk(task: ChunkTask) -> ChunkResult:
-    root = Path(task.root)
-    ctx = _chunk_context(task, root)
+def write_chunk(task: ChunkTask, plan: Plan | PlanFiles) -> ChunkResult:
+    ctx = _chunk_context(task, plan)
+    sink = task.sink or ReturnSink()
     res = ChunkResult(task.chunk)
     for b in CHUNK_BUILDERS:
         # The builder's output is an argument, not a variable: it is freed before the next builder
         # runs (a chunk's peak memory is its largest builder's, not their sum).
-        _write(res, root, task.chunk, b, b.build(ctx))
+        _write(res, sink, task.chunk, b, b.build(ctx))
     res.stats = truth.chunk_stats(ctx.members, ctx.sessions, ctx.stats)
     res.stats["outage_sessions"] = int((day_index(ctx.sessions.ts) == ctx.outage - DAY0).sum())
+    res.payloads = getattr(sink, "payloads", {})
     return res
 
 
-def _chunk_context(task: ChunkTask, root: Path) -> ChunkContext:
+def _chunk_context(task: ChunkTask, plan: Plan | PlanFiles) -> ChunkContext:
     m = task.cfg.member_frame(task.chunk)
     lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
-    starts = np.load(_plan_dir(root) / "starts.npy", mmap_mode="r")
-    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=np.asarray(starts),
-                        bridges=_relevant_bridges(root, lo, hi), session_offset=task.session_offset,
+    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=plan.starts,
+                        bridges=plan.relevant_bridges(lo, hi), session_offset=task.session_offset,
                         subscription_offset=task.subscription_offset)
 
 
-def write_globals(args: tuple[Config, str]) -> ChunkResult:
-    cfg, root = args
-    ctx = RunContext(cfg)
+def write_globals(task: GlobalTask) -> ChunkResult:
+    ctx = RunContext(task.cfg)
+    sink = task.sink or ReturnSink()
     res = ChunkResult(-1)
     for b in GLOBAL_BUILDERS:
-        _write(res, Path(root), 0, b, b.build(ctx))
+        _write(res, sink, 0, b, b.build(ctx))
     res.stats = ctx.stats
+    res.payloads = getattr(sink, "payloads", {})
     return res
 
 
-def _write(res: ChunkResult, root: Path, part: int, builder: Builder, tables: Tables) -> None:
+def _write(res: ChunkResult, sink: Sink, part: int, builder: Builder, tables: Tables) -> None:
     if set(tables) != set(builder.tables):
         raise AssertionError(f"builder {builder.name!r} returned {sorted(tables)}, not {list(builder.tables)}")
     for name in builder.tables:
-        res.files[name] = write_part(root, table(name), part, tables[name])
+        res.files[name] = sink.put(table(name), part, tables[name])
 
 
 # ---------------------------------------------------------------- driver
 Progress = Callable[[str, int, int, int], None]  # (phase, done, total, rows so far)
 
 
-def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
-             progress: Progress | None = None, notice: Notice | None = None) -> dict:
-    """Write a whole dataset to `out` atomically; returns the manifest.
+def generate(cfg: Config, out: str | Path, jobs: int = 1, force: bool = False,
+             progress: Progress | None = None, notice: Notice | None = None,
+             executor: Executor | None = None) -> dict:
+    """Write a whole dataset to `out` (a local path, or an fsspec URL) atomically; returns the manifest.
 
-    Raises OutputExistsError if `out` exists (without `force`), OutputError for any file-system
-    failure (full disk, impossible path), and leaves nothing behind either way. `notice` hears
-    about stale temporary directories of dead runs that were removed on the way.
+    `executor` maps the chunk tasks (executor.py: local processes by default, `jobs` of them; a
+    DaskExecutor for a cluster); the bytes are the same whichever runs them. Raises
+    OutputExistsError if `out` holds a dataset (without `force`), OutputError for any storage
+    failure (full disk, impossible path), and leaves nothing behind either way (output.py).
+    `notice` hears about stale temporary directories of dead runs that were removed on the way.
     """
     t0 = time.perf_counter()
-    executor = make_executor(jobs)
+    executor = executor or make_executor(jobs)
+    if str(out).startswith("memory://") and not isinstance(executor, InProcess):
+        raise UsageError("memory:// lives inside one process: generate into it with jobs=1 (or any other URL)")
     report = progress or (lambda *a: None)
-    with AtomicDir(Path(out), force=force, notice=notice) as root:
+    with open_output(out, force=force, notice=notice) as target:
         plans: list[ChunkPlan | None] = [None] * cfg.n_chunks
         for i, p in executor.map(plan_chunk, [(cfg, k) for k in range(cfg.n_chunks)]):
             plans[i] = p
             report("plan", sum(x is not None for x in plans), cfg.n_chunks, 0)
-        plan_dir = _plan_dir(root)
-        plan_dir.mkdir()
-        save_npy(plan_dir / "starts.npy", np.concatenate([p.starts for p in plans]))
-        bridges = np.concatenate([p.bridges for p in plans])
-        bridges = distinct_rows(bridges)
-        save_npy(plan_dir / "bridges_by_lo.npy", bridges)
-        save_npy(plan_dir / "bridges_by_hi.npy", bridges[np.argsort(bridges[:, 1], kind="stable")])
+        plan = executor.share(Plan.of(np.concatenate([p.starts for p in plans]),
+                                      np.concatenate([p.bridges for p in plans])), target.scratch)
         sess_off = np.concatenate([[0], np.cumsum([p.n_sessions for p in plans])])
         sub_off = np.concatenate([[0], np.cumsum([p.n_subscriptions for p in plans])])
-        del plans, bridges
+        del plans
 
-        tasks: list = [ChunkTask(cfg, k, str(root), int(sess_off[k]), int(sub_off[k])) for k in range(cfg.n_chunks)]
+        sink = target.sink(executor)
+        tasks: list = [ChunkTask(cfg, k, sink, int(sess_off[k]), int(sub_off[k])) for k in range(cfg.n_chunks)]
         results: list[ChunkResult | None] = [None] * (len(tasks) + 1)
         rows = 0
-        for i, r in executor.map(_dispatch, [(cfg, str(root))] + tasks):
+        for i, r in executor.map(_dispatch, [GlobalTask(cfg, sink)] + tasks, plan):
+            target.store(r.payloads)
+            r.payloads = {}
             results[i] = r
             rows += sum(f.rows for f in r.files.values())
             report("write", sum(x is not None for x in results), len(results), rows)
-        shutil.rmtree(plan_dir)
+        del plan
 
         glob, chunks = results[0], results[1:]
         for c in chunks:
@@ -169,20 +170,19 @@ def generate(cfg: Config, out: Path, jobs: int = 1, force: bool = False,
                 raise AssertionError("sessions generated on the outage day")
         doc = truth.merge([c.stats for c in chunks], glob.stats, cfg.block.truth(), cfg.outage)
         doc["dataset"] = _identity(cfg)  # what `simgen verify` checks the manifest against
-        write_text(root / "truth.json", json.dumps(doc, indent=2, sort_keys=True) + "\n")
+        truth_file = target.write_text("truth.json", json.dumps(doc, indent=2, sort_keys=True) + "\n")
         files = {t.name: [r.files[t.name] for r in results if t.name in r.files] for t in TABLES}
-        truth_file = TruthFile("truth.json", file_sha256(root / "truth.json"))
-        with naming(root / MANIFEST):
-            ds = write_manifest(root, _manifest_identity(cfg), files, truth_file,
-                                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                                seconds=round(time.perf_counter() - t0, 3))
-    return ds.to_json()
+        manifest = build_manifest(_manifest_identity(cfg), files, truth_file,
+                                  created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                  seconds=round(time.perf_counter() - t0, 3))
+        target.commit(manifest)
+    return manifest
 
 
-def _dispatch(item):
+def _dispatch(item, plan):
     """One function for the executor: the globals task first, then the chunks."""
     use_system_allocator()
-    return write_globals(item) if isinstance(item, tuple) else write_chunk(item)
+    return write_globals(item) if isinstance(item, GlobalTask) else write_chunk(item, plan)
 
 
 def _identity(cfg: Config) -> dict:

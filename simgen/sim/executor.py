@@ -1,18 +1,27 @@
-"""The one seam where work is spread: `map(fn, items)` over chunks.
+"""The one seam where work is spread: `map(fn, items, *shared)` over chunks.
 
-Local processes today; a distributed engine can take over by providing the same `map`.
+    InProcess()            one chunk after another in this process (--jobs 1, and tests)
+    LocalProcesses(jobs)   a pool of local worker processes (the default)
+    DaskExecutor(address)  the workers of a Dask cluster (simgen/sim/dask_executor.py)
+
 Results come back in completion order paired with their item index, so callers can show
-progress as chunks finish and still aggregate in a fixed order (determinism).
+progress as chunks finish and still aggregate in a fixed order (determinism). `share(value,
+scratch)` makes one large value (the plan) reachable from every task at the cost of one copy:
+in process as it is, spilled to files local workers map, scattered once to a cluster; `map`
+then calls fn(item, *shared). `shares_files` says whether tasks can write into the driver's
+local folders (a cluster's workers may be on other machines).
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from .. import interrupt
@@ -27,24 +36,39 @@ class WorkerDied(SimgenError):
 
 
 class Executor(Protocol):
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]: ...
+    shares_files: bool
+
+    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]: ...
+
+    def share(self, value: object, scratch: Path) -> object: ...
 
 
 class InProcess:
     """Runs chunks one after another in this process (--jobs 1, and tests)."""
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+    shares_files = True
+
+    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]:
         for i, item in enumerate(items):
-            yield i, fn(item)
+            yield i, fn(item, *shared)
+
+    def share(self, value: object, scratch: Path) -> object:
+        return value
 
 
 class LocalProcesses:
     """A pool of worker processes, at most `jobs` chunks in flight (bounded memory)."""
 
+    shares_files = True
+
     def __init__(self, jobs: int):
         self.jobs = jobs
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+    def share(self, value: object, scratch: Path) -> object:
+        """Spilled to files once (value.spill), not pickled into every task."""
+        return value.spill(scratch) if hasattr(value, "spill") else value
+
+    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]:
         ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (Arrow, rich)
         with interrupt.masked():
             # The pool's semaphores start multiprocessing's resource tracker. It ignores SIGINT and
@@ -56,7 +80,7 @@ class LocalProcesses:
             with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
                                      initializer=interrupt.worker_init, initargs=(os.getpid(),)) as pool:
                 try:
-                    yield from self._run(pool, fn, items)
+                    yield from self._run(pool, functools.partial(_call, fn, shared) if shared else fn, items)
                 except BaseException:
                     # Queued chunks never start; running ones finish (about a chunk's time). A
                     # worker terminated mid-reply would leave the pool's reader thread blocked.
@@ -92,5 +116,14 @@ class LocalProcesses:
                     submit(*nxt)
 
 
-def make(jobs: int) -> Executor:
+def _call(fn: Callable[..., R], shared: tuple, item: object) -> R:
+    return fn(item, *shared)
+
+
+def make(jobs: int, scheduler: str | None = None) -> Executor:
+    """The executor for `--jobs` / `--scheduler`: a Dask cluster when an address is given."""
+    if scheduler:
+        from .dask_executor import DaskExecutor
+
+        return DaskExecutor(scheduler)
     return InProcess() if jobs <= 1 else LocalProcesses(jobs)

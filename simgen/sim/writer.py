@@ -24,11 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .. import interrupt
 from ..locks import claim_dead, open_dir, release, try_lock
-from ..dataset import DataFile
 from ..errors import OutputError, OutputExistsError
 from ..spec import Table
 
@@ -91,21 +89,6 @@ def decimal_from_unscaled(unscaled: np.ndarray, type_: pa.DataType) -> pa.Array:
     words[:, 0] = unscaled
     words[:, 1] = np.where(unscaled < 0, -1, 0)
     return pa.Array.from_buffers(type_, unscaled.size, [None, pa.py_buffer(words.tobytes())])
-
-
-def write_part(root: Path, table: Table, part: int, columns: dict[str, object]) -> DataFile:
-    """Write one part file and describe it for the manifest."""
-    data = to_arrow(table, columns)
-    rel = Path(table.name) / f"part-{part:05d}.parquet"
-    path = root / rel
-    with naming(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(
-            data, path, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
-            row_group_size=ROW_GROUP_ROWS, use_dictionary=[c.name for c in table.columns if c.dictionary],
-            write_statistics=True,
-        )
-    return DataFile.of(root, rel.as_posix(), data.num_rows)
 
 
 def save_npy(path: Path, array: np.ndarray) -> None:

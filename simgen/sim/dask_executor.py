@@ -1,0 +1,104 @@
+"""Chunk tasks on a Dask cluster: the same functions as on local processes, on other machines.
+
+    simgen --users 1B --scheduler tcp://scheduler:8786 --out s3://bucket/simgen-1b
+
+The driver stays where the command runs: it computes the plan from the first pass, scatters it
+once to every worker, and submits one task per chunk (at most two per worker thread in flight,
+so a billion members never means ten thousand results waiting in memory). A worker lost
+mid-task is the scheduler's business: the task runs again elsewhere (a chunk is a pure function
+of the seed, so the bytes are the same), and `retries` covers a task that raised. Nothing
+assumes a filesystem shared with the driver: parts come back in the results, or the workers
+write them to an object store themselves (simgen/sim/sinks.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import SimgenError, UsageError
+
+T = TypeVar("T")
+R = TypeVar("R")
+CONNECT_TIMEOUT_S = 10
+
+
+class ClusterError(SimgenError):
+    """The cluster could not run the work (a task failed on every try, the scheduler went away)."""
+
+
+def scheduler_address(explicit: str | None) -> str | None:
+    """--scheduler, else $DASK_SCHEDULER_ADDRESS, else None (local processes)."""
+    return explicit or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+
+
+def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):
+    """A distributed.Client for `address`; UsageError naming it when it cannot be reached."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--scheduler needs Dask's distributed scheduler: pip install 'simgen[dask]'") from None
+    try:
+        return Client(address, timeout=timeout_s, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise UsageError(f"cannot reach the Dask scheduler at {address!r} within {timeout_s:g} s "
+                         f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no answer'})") from None
+
+
+class DaskExecutor:
+    """map(fn, items, *shared) over a cluster's workers, results paired with their index."""
+
+    shares_files = False  # its workers may be other machines
+
+    def __init__(self, client_or_address, retries: int = 2, per_thread: int = 2) -> None:
+        self.own = isinstance(client_or_address, str)
+        self.client = connect(client_or_address) if self.own else client_or_address
+        self.retries = retries
+        self.per_thread = per_thread
+
+    def share(self, value: object, scratch: Path) -> object:
+        """Sent once to every worker; tasks receive the value itself."""
+        return self.client.scatter(value, broadcast=True, hash=False)
+
+    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]:
+        from distributed import as_completed
+
+        threads = max(1, sum(self.client.nthreads().values()))
+        source = enumerate(items)
+        index: dict[object, int] = {}
+        pending = as_completed()
+
+        def submit(count: int) -> None:
+            for _ in range(count):
+                nxt = next(source, None)
+                if nxt is None:
+                    return
+                i, item = nxt
+                future = self.client.submit(fn, item, *shared, pure=False, retries=self.retries,
+                                            key=f"simgen-{getattr(fn, '__name__', 'task')}-{i}-{os.urandom(4).hex()}")
+                index[future] = i
+                pending.add(future)
+
+        submit(self.per_thread * threads)
+        try:
+            for future in pending:
+                i = index.pop(future)
+                if future.status == "error":
+                    error = future.exception()
+                    if isinstance(error, SimgenError):
+                        raise error
+                    raise ClusterError(f"a chunk task failed on the cluster ({type(error).__name__}: {error})")
+                result = future.result()
+                future.release()
+                yield i, result
+                submit(1)
+        except BaseException:
+            for future in list(index):
+                future.cancel()
+            raise
+
+    def close(self) -> None:
+        if self.own:
+            self.client.close()
