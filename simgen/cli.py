@@ -114,7 +114,8 @@ def main(ctx: click.Context, users, seed, out, jobs, scheduler, profile, force) 
                                    "complete: it is in place", markup=False, highlight=False)
 
 
-def _generate_with_progress(cfg: Config, out: Path | str, jobs: int, force: bool, scheduler: str | None) -> dict:
+def _generate_with_progress(cfg: Config, out: Path | str, jobs: int, force: bool,
+                            scheduler: str | None = None) -> dict:
     from .sim.dask_executor import scheduler_address
     from .sim.executor import make as make_executor
 

@@ -57,8 +57,8 @@ def temp_dirs(parent: Path, name: str) -> list[Path]:
 
 
 def writing(parent: Path, name: str):
-    """The run's temporary directory once the write pass has begun (its plan is on disk)."""
-    return next((t for t in temp_dirs(parent, name) if (t / "_plan").is_dir()), None)
+    """The run's temporary directory once the write pass has begun (a part is on disk)."""
+    return next((t for t in temp_dirs(parent, name) if any(t.glob("*/part-*.parquet"))), None)
 
 
 def session(sid: int) -> list[psutil.Process]:

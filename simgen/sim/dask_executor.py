@@ -2,9 +2,9 @@
 
     simgen --users 1B --scheduler tcp://scheduler:8786 --out s3://bucket/simgen-1b
 
-The driver stays where the command runs: it computes the plan from the first pass, scatters it
-once to every worker, and submits one task per chunk (at most two per worker thread in flight,
-so a billion members never means ten thousand results waiting in memory). A worker lost
+The driver stays where the command runs: it gathers the first pass's plan and submits one task
+per chunk, each carrying its own slice of the plan (at most two tasks per worker thread in
+flight, so a billion members never means ten thousand tasks or results waiting in memory). A worker lost
 mid-task is the scheduler's business: the task runs again elsewhere (a chunk is a pure function
 of the seed, so the bytes are the same), and `retries` covers a task that raised. Nothing
 assumes a filesystem shared with the driver: parts come back in the results, or the workers
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import TypeVar
 
 from ..errors import SimgenError, UsageError
@@ -58,11 +57,7 @@ class DaskExecutor:
         self.retries = retries
         self.per_thread = per_thread
 
-    def share(self, value: object, scratch: Path) -> object:
-        """Sent once to every worker; tasks receive the value itself."""
-        return self.client.scatter(value, broadcast=True, hash=False)
-
-    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         from distributed import as_completed
 
         threads = max(1, sum(self.client.nthreads().values()))
@@ -76,7 +71,7 @@ class DaskExecutor:
                 if nxt is None:
                     return
                 i, item = nxt
-                future = self.client.submit(fn, item, *shared, pure=False, retries=self.retries,
+                future = self.client.submit(fn, item, pure=False, retries=self.retries,
                                             key=f"simgen-{getattr(fn, '__name__', 'task')}-{i}-{os.urandom(4).hex()}")
                 index[future] = i
                 pending.add(future)

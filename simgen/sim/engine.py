@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +29,7 @@ from .context import ChunkContext, Config, RunContext, Tables
 from .executor import Executor, InProcess, make as make_executor
 from .registry import CHUNK_BUILDERS, GLOBAL_BUILDERS, Builder
 from .output import open_output
-from .plan import Plan, PlanFiles
+from .plan import ChunkSlice, Plan
 from .sinks import ReturnSink, Sink
 from .writer import Notice, use_system_allocator
 from ..dataset import DataFile, build_manifest
@@ -65,6 +65,7 @@ class ChunkTask:
     sink: Sink | None  # None: the parts travel back in the result (ReturnSink)
     session_offset: int
     subscription_offset: int
+    plan: ChunkSlice
 
 
 @dataclass
@@ -81,8 +82,8 @@ class ChunkResult:
     payloads: dict[str, bytes] = field(default_factory=dict)  # the parts themselves, from a ReturnSink
 
 
-def write_chunk(task: ChunkTask, plan: Plan | PlanFiles) -> ChunkResult:
-    ctx = _chunk_context(task, plan)
+def write_chunk(task: ChunkTask) -> ChunkResult:
+    ctx = _chunk_context(task)
     sink = task.sink or ReturnSink()
     res = ChunkResult(task.chunk)
     for b in CHUNK_BUILDERS:
@@ -95,11 +96,11 @@ def write_chunk(task: ChunkTask, plan: Plan | PlanFiles) -> ChunkResult:
     return res
 
 
-def _chunk_context(task: ChunkTask, plan: Plan | PlanFiles) -> ChunkContext:
+def _chunk_context(task: ChunkTask) -> ChunkContext:
     m = task.cfg.member_frame(task.chunk)
     lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
-    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=plan.starts,
-                        bridges=plan.relevant_bridges(lo, hi), session_offset=task.session_offset,
+    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=task.plan.starts,
+                        bridges=task.plan.bridges, session_offset=task.session_offset,
                         subscription_offset=task.subscription_offset)
 
 
@@ -146,17 +147,22 @@ def generate(cfg: Config, out: str | Path, jobs: int = 1, force: bool = False,
         for i, p in executor.map(plan_chunk, [(cfg, k) for k in range(cfg.n_chunks)]):
             plans[i] = p
             report("plan", sum(x is not None for x in plans), cfg.n_chunks, 0)
-        plan = executor.share(Plan.of(np.concatenate([p.starts for p in plans]),
-                                      np.concatenate([p.bridges for p in plans])), target.scratch)
+        plan = Plan.of(np.concatenate([p.starts for p in plans]), np.concatenate([p.bridges for p in plans]))
         sess_off = np.concatenate([[0], np.cumsum([p.n_sessions for p in plans])])
         sub_off = np.concatenate([[0], np.cumsum([p.n_subscriptions for p in plans])])
         del plans
 
         sink = target.sink(executor)
-        tasks: list = [ChunkTask(cfg, k, sink, int(sess_off[k]), int(sub_off[k])) for k in range(cfg.n_chunks)]
-        results: list[ChunkResult | None] = [None] * (len(tasks) + 1)
+
+        def tasks() -> Iterator[GlobalTask | ChunkTask]:  # each slice cut when a worker is free for it
+            yield GlobalTask(cfg, sink)
+            for k in range(cfg.n_chunks):
+                lo, hi = members.chunk_bounds(k, cfg.chunk_users, cfg.users)
+                yield ChunkTask(cfg, k, sink, int(sess_off[k]), int(sub_off[k]), plan.slice(lo, hi))
+
+        results: list[ChunkResult | None] = [None] * (cfg.n_chunks + 1)
         rows = 0
-        for i, r in executor.map(_dispatch, [GlobalTask(cfg, sink)] + tasks, plan):
+        for i, r in executor.map(_dispatch, tasks()):
             target.store(r.payloads)
             r.payloads = {}
             results[i] = r
@@ -179,10 +185,10 @@ def generate(cfg: Config, out: str | Path, jobs: int = 1, force: bool = False,
     return manifest
 
 
-def _dispatch(item, plan):
+def _dispatch(item: GlobalTask | ChunkTask) -> ChunkResult:
     """One function for the executor: the globals task first, then the chunks."""
     use_system_allocator()
-    return write_globals(item) if isinstance(item, GlobalTask) else write_chunk(item, plan)
+    return write_globals(item) if isinstance(item, GlobalTask) else write_chunk(item)
 
 
 def _identity(cfg: Config) -> dict:

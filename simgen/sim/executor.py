@@ -1,27 +1,24 @@
-"""The one seam where work is spread: `map(fn, items, *shared)` over chunks.
+"""The one seam where work is spread: `map(fn, items)` over chunks.
 
     InProcess()            one chunk after another in this process (--jobs 1, and tests)
     LocalProcesses(jobs)   a pool of local worker processes (the default)
     DaskExecutor(address)  the workers of a Dask cluster (simgen/sim/dask_executor.py)
 
 Results come back in completion order paired with their item index, so callers can show
-progress as chunks finish and still aggregate in a fixed order (determinism). `share(value,
-scratch)` makes one large value (the plan) reachable from every task at the cost of one copy:
-in process as it is, spilled to files local workers map, scattered once to a cluster; `map`
-then calls fn(item, *shared). `shares_files` says whether tasks can write into the driver's
-local folders (a cluster's workers may be on other machines).
+progress as chunks finish and still aggregate in a fixed order (determinism). Items are pulled
+from `items` only as workers free up, so a generator of tasks is never materialized whole.
+`shares_files` says whether tasks can write into the driver's local folders (a cluster's workers
+may be on other machines).
 """
 
 from __future__ import annotations
 
-import functools
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
-from pathlib import Path
 from typing import Protocol, TypeVar
 
 from .. import interrupt
@@ -38,9 +35,7 @@ class WorkerDied(SimgenError):
 class Executor(Protocol):
     shares_files: bool
 
-    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]: ...
-
-    def share(self, value: object, scratch: Path) -> object: ...
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]: ...
 
 
 class InProcess:
@@ -48,12 +43,9 @@ class InProcess:
 
     shares_files = True
 
-    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         for i, item in enumerate(items):
-            yield i, fn(item, *shared)
-
-    def share(self, value: object, scratch: Path) -> object:
-        return value
+            yield i, fn(item)
 
 
 class LocalProcesses:
@@ -64,11 +56,7 @@ class LocalProcesses:
     def __init__(self, jobs: int):
         self.jobs = jobs
 
-    def share(self, value: object, scratch: Path) -> object:
-        """Spilled to files once (value.spill), not pickled into every task."""
-        return value.spill(scratch) if hasattr(value, "spill") else value
-
-    def map(self, fn: Callable[..., R], items: Iterable[T], *shared: object) -> Iterator[tuple[int, R]]:
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         ctx = mp.get_context("spawn")  # no fork: the parent may hold threads (Arrow, rich)
         with interrupt.masked():
             # The pool's semaphores start multiprocessing's resource tracker. It ignores SIGINT and
@@ -80,7 +68,7 @@ class LocalProcesses:
             with ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx,
                                      initializer=interrupt.worker_init, initargs=(os.getpid(),)) as pool:
                 try:
-                    yield from self._run(pool, functools.partial(_call, fn, shared) if shared else fn, items)
+                    yield from self._run(pool, fn, items)
                 except BaseException:
                     # Queued chunks never start; running ones finish (about a chunk's time). A
                     # worker terminated mid-reply would leave the pool's reader thread blocked.
@@ -114,10 +102,6 @@ class LocalProcesses:
                 nxt = next(it, None)
                 if nxt is not None:
                     submit(*nxt)
-
-
-def _call(fn: Callable[..., R], shared: tuple, item: object) -> R:
-    return fn(item, *shared)
 
 
 def make(jobs: int, scheduler: str | None = None) -> Executor:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -38,7 +36,6 @@ def is_url(out: str | Path) -> bool:
 class LocalTarget:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.scratch = root / "_plan"  # where local workers find the spilled plan; removed before commit
 
     def sink(self, executor) -> Sink | None:
         """None: the parts come back in the results (a cluster's workers cannot reach this folder)."""
@@ -56,7 +53,6 @@ class LocalTarget:
         return TruthFile(rel, hashlib.sha256(text.encode()).hexdigest())
 
     def commit(self, doc: dict) -> Dataset:
-        shutil.rmtree(self.scratch, ignore_errors=True)
         self.write_text(MANIFEST, manifest_text(doc))
         return Dataset.from_json(self.root, doc)
 
@@ -65,7 +61,6 @@ class ObjectStoreTarget:
     def __init__(self, url: str, force: bool) -> None:
         self.url = url.rstrip("/")
         self.force = force
-        self.scratch = Path(tempfile.mkdtemp(prefix="simgen-plan-"))  # local workers' spilled plan
         self._sink = FsspecSink(self.url)
         self.fs, self.root = self._sink.filesystem()
 
@@ -94,7 +89,7 @@ class ObjectStoreTarget:
         for stale in self._parts() - listed:  # a replaced dataset's parts beyond the new one's
             self.fs.rm(f"{self.root}/{stale}")
         self.write_text(MANIFEST, manifest_text(doc))  # the commit marker, last
-        return Dataset.from_json(Path(self.url), doc)
+        return Dataset.from_json(Path(self.root), doc)
 
     def discard(self) -> None:
         """A failed run: remove the parts it may have written (nothing else under the prefix)."""
@@ -102,9 +97,6 @@ class ObjectStoreTarget:
             for rel in self._parts() | {"truth.json"}:
                 with contextlib.suppress(FileNotFoundError):
                     self.fs.rm(f"{self.root}/{rel}")
-
-    def close(self) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _parts(self) -> set[str]:
         found = set()
@@ -123,17 +115,14 @@ def open_output(out: str | Path, force: bool = False, notice: Notice | None = No
         return
     try:
         target = ObjectStoreTarget(str(out), force)
+        target.open()  # refusing an existing dataset removes nothing: outside the discarding block
     except ImportError:
         raise OutputError("an --out URL needs fsspec (pip install 'simgen[dask]') and its backend "
                           "for the scheme (s3fs, gcsfs, adlfs...)") from None
     except (ValueError, OSError) as error:
         raise OutputError(f"cannot write {str(out)!r}: {error}") from None
     try:
-        target.open()  # refusing an existing dataset removes nothing: outside the discarding block
-        try:
-            yield target
-        except BaseException:
-            target.discard()
-            raise
-    finally:
-        target.close()
+        yield target
+    except BaseException:
+        target.discard()
+        raise
