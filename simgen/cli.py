@@ -211,8 +211,10 @@ def summary_cmd(dataset: Path) -> None:
 
 
 # ---------------------------------------------------------------- the challenge bank and the grader
-_data_option = click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
-                            help="Dataset to grade on (repeatable). Default: data/default and data/edge.")
+# Strings, not Paths: a URL (file:///..., s3://...) must keep its '//'.
+_data_option = click.option("--data", "data", multiple=True, type=click.Path(),
+                            help="Dataset to grade on, a folder or a URL fsspec reads (repeatable). "
+                                 "Default: data/default and data/edge.")
 _timeout_option = click.option(
     "--timeout", type=click.FloatRange(0.1, 3600), default=None,
     help="Seconds every query may run. Default: per challenge and dataset, 10x the reference solution's "
@@ -287,12 +289,15 @@ def _print_verdict(verdict) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_data_option
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Sandbox worker processes.")
+              help="Sandbox worker processes (with --scheduler: in each Dask worker).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a report: .json, .csv, .xml (JUnit) or .html (a page with charts).")
 @_timeout_option
 @_memory_option
-def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
+              help="Run the queries on this Dask cluster, e.g. tcp://host:8786 "
+                   "(default: $DASK_SCHEDULER_ADDRESS; none: on this machine).")
+def grade_cmd(folder: Path, data, jobs, report, timeout, memory, scheduler) -> None:
     """Grade FOLDER/<who>/<challenge_id>.sql: exit 0 when every submission could be graded."""
     from . import interrupt
     from .grader import report as reports
@@ -318,7 +323,7 @@ def grade_cmd(folder: Path, data, jobs, report, timeout, memory) -> None:
     t0 = time.perf_counter()
     interrupted = 0  # the exit code of the signal that stopped the batch: 130, 143 or 129
     try:
-        with interrupt.stoppable(), workers(datasets, jobs, timeout, memory) as (preparer, box):
+        with interrupt.stoppable(), workers(datasets, jobs, timeout, memory, scheduler) as (preparer, box):
             with Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           TimeRemainingColumn(), console=console, transient=True,
                           disable=not console.is_terminal) as bar:

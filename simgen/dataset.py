@@ -117,9 +117,17 @@ class Dataset:
         if not path.is_file():
             raise DatasetError(f"{str(root)!r} has no {MANIFEST}: not a simgen dataset, or an incomplete one")
         try:
-            doc = json.loads(path.read_bytes())
+            data = path.read_bytes()
         except OSError as e:
             raise DatasetError(f"cannot read {path}: {os.strerror(e.errno) if e.errno else e}") from None
+        return cls.parse(root, data, str(path), require)
+
+    @classmethod
+    def parse(cls, root: Path, data: bytes, path: str, require: Iterable[str] = ("tables",)) -> Dataset:
+        """A manifest's bytes, read from `path` (a file, or a URL where the dataset is remote),
+        checked as `open` checks them."""
+        try:
+            doc = json.loads(data)
         except (ValueError, UnicodeDecodeError, RecursionError) as e:  # JSONDecodeError is a ValueError
             raise DatasetError(f"{path} is not valid JSON ({str(e)[:200]})") from None
         if not isinstance(doc, dict):

@@ -302,19 +302,24 @@ def resolve_datasets(data: Path | str | Sequence[Path | str] | None = None) -> d
     main and edge datasets of `make run` (data/default and data/edge, where present).
 
     Each must be a simgen dataset: its manifest is read and checked (simgen.dataset.Dataset),
-    so a wrong folder is a DatasetError naming it, before any worker starts.
+    so a wrong folder is a DatasetError naming it, before any worker starts. A URL (file://,
+    s3://...) is copied to the local cache first (remote.fetch, its files checked against the
+    manifest): expected results are computed here, from local files; a cluster's workers are
+    sent the URL (remote.source_of).
 
     >>> resolve_datasets(["data/default", "data/edge"])  # doctest: +SKIP
     {'default': PosixPath('data/default'), 'edge': PosixPath('data/edge')}
     """
+    from simgen.grader.remote import fetch, is_url, url_name
+
     if isinstance(data, (str, Path)):
         data = [data]
-    given = [Path(p) for p in data or ()]
+    given = [p if is_url(p) else Path(p) for p in data or ()]
     if given:
-        names = [p.name or str(p) for p in given]
+        names = [url_name(p) if isinstance(p, str) else p.name or str(p) for p in given]
         if len(set(names)) < len(names):
             names = [str(p) for p in given]
-        found = dict(zip(names, given))
+        found = {name: fetch(p) if isinstance(p, str) else p for name, p in zip(names, given)}
     else:
         found = {k: v for k, v in DEFAULT_DATASETS.items() if (v / "manifest.json").is_file()}
         if not found:
@@ -327,16 +332,26 @@ def resolve_datasets(data: Path | str | Sequence[Path | str] | None = None) -> d
 
 @contextmanager
 def workers(datasets: Mapping[str, Path], jobs: int = 1, timeout_s: float | None = None,
-            memory: str = "auto") -> Iterator[tuple[Preparer, Sandbox]]:
+            memory: str = "auto", scheduler: str | None = None) -> Iterator[tuple[Preparer, Sandbox]]:
     """The preparing workers and the sandbox, started together (in the background): the first
     query waits for them, so their start overlaps reading and preparing the submissions.
 
     Without `timeout_s` (the CLI's --timeout) each query gets its challenge's limit (grade_all)
-    and the sandbox's own limit is only the grader's maximum."""
-    with Preparer(workers=max(1, jobs // 2)) as preparer, \
-            Sandbox(datasets, timeout_s=timeout_s if timeout_s is not None else timelimit.MAX_S,
-                    memory_limit=memory, workers=jobs, wait=False) as box:
-        yield preparer, box
+    and the sandbox's own limit is only the grader's maximum. With `scheduler` (a Dask
+    scheduler's address) the queries run on that cluster (cluster.DaskSandbox), `jobs` sandbox
+    workers in each Dask worker; preparing stays here."""
+    limit = timeout_s if timeout_s is not None else timelimit.MAX_S
+    with Preparer(workers=max(1, jobs // 2)) as preparer:
+        if scheduler:
+            try:
+                from simgen.grader.cluster import DaskSandbox
+            except ImportError:
+                raise UsageError("grading on a Dask cluster needs Dask: pip install 'simgen[dask]'") from None
+            box = DaskSandbox(scheduler, datasets, timeout_s=limit, memory_limit=memory, workers=jobs)
+        else:
+            box = Sandbox(datasets, timeout_s=limit, memory_limit=memory, workers=jobs, wait=False)
+        with box:
+            yield preparer, box  # type: ignore[misc]
 
 
 def check(challenge: str, *, path: Path | None = None, text: str | None = None, dialect: str | None = None,

@@ -146,6 +146,15 @@ class Job:
         return cls(prepared.sql, dataset, prepared.collation, tag, limit)
 
 
+def capped(own: TimeLimit | None, timeout_s: float) -> TimeLimit:
+    """A job's time limit cut to a sandbox's timeout_s (the sandbox's own limit where it has none)."""
+    if own is None:
+        return TimeLimit(timeout_s, "the sandbox's time limit")
+    if own.seconds > timeout_s:
+        return TimeLimit(timeout_s, f"{own.why}, capped at the sandbox's {timeout_s:g} s")
+    return own
+
+
 class _Worker(Child):
     """A query worker: a child running `worker_main` over its datasets, one job at a time."""
 
@@ -287,12 +296,7 @@ class Sandbox:
 
     def limit_of(self, job: Job) -> TimeLimit:
         """The time limit `job` runs under: its own, cut to the sandbox's timeout_s."""
-        own = job.limit
-        if own is None:
-            return TimeLimit(self.timeout_s, "the sandbox's time limit")
-        if own.seconds > self.timeout_s:
-            return TimeLimit(self.timeout_s, f"{own.why}, capped at the sandbox's {self.timeout_s:g} s")
-        return own
+        return capped(job.limit, self.timeout_s)
 
     def run(self, sql: str | Prepared, dataset: str | None = None, collation: str | None = None) -> pa.Table:
         """Run one gated query; returns its result or raises LimitError / QueryError / SandboxError."""
