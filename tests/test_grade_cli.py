@@ -401,6 +401,11 @@ def test_a_dataset_the_reference_cannot_run_on_is_reported_not_a_crash(tmp_path,
     partial = tmp_path / "partial"
     shutil.copytree(edge.path, partial)
     shutil.rmtree(partial / "subscriptions")
+    manifest = json.loads((partial / "manifest.json").read_text())
+    damaged = invoke("check", write(tmp_path / "one" / "trial_conversion.sql", "SELECT 1"), "--data", partial, "--json")
+    assert damaged.exit_code == 2 and "damaged" in json.loads(damaged.stdout)["message"]  # files gone, still listed
+    del manifest["tables"]["subscriptions"]  # a dataset without that table, as its manifest says
+    (partial / "manifest.json").write_text(json.dumps(manifest))
     sub = write(tmp_path / "subs" / "ann" / "trial_conversion.sql",
                 "SELECT variant, count(*) AS members, 0 AS converted, 0.0 AS conversion_pct "
                 "FROM ab_tests WHERE experiment_id = 'free_trial_7d' GROUP BY variant")

@@ -72,6 +72,11 @@ def dataset_tables(directory: Path) -> dict[str, list[str]]:
     tables = Dataset.open(directory).parquet()
     if not tables:
         raise DatasetError(f"the dataset {directory} lists no Parquet files")
+    for files in tables.values():
+        for path in files:
+            if not os.path.isfile(path):
+                raise DatasetError(f"the dataset {directory} is damaged: {path} is listed in its manifest but "
+                                   f"missing (`simgen verify {directory}` lists every difference)")
     return tables
 
 

@@ -26,10 +26,10 @@ from . import graph, members, truth
 from .activity import day_index
 from .calendar import DAY0
 from .context import ChunkContext, Config, RunContext, Tables
-from .executor import Executor, InProcess, make as make_executor
+from .executor import Executor, InProcess, LocalProcesses, make as make_executor
 from .registry import CHUNK_BUILDERS, GLOBAL_BUILDERS, Builder
 from .output import open_output
-from .plan import ChunkSlice, Plan
+from .plan import ChunkSlice, Plan, PlanFiles
 from .sinks import ReturnSink, Sink
 from .writer import Notice, use_system_allocator
 from ..dataset import DataFile, build_manifest
@@ -65,7 +65,7 @@ class ChunkTask:
     sink: Sink | None  # None: the parts travel back in the result (ReturnSink)
     session_offset: int
     subscription_offset: int
-    plan: ChunkSlice
+    plan: ChunkSlice | PlanFiles  # its slice, or the spilled plan to cut it from (local workers)
 
 
 @dataclass
@@ -99,8 +99,9 @@ def write_chunk(task: ChunkTask) -> ChunkResult:
 def _chunk_context(task: ChunkTask) -> ChunkContext:
     m = task.cfg.member_frame(task.chunk)
     lo, hi = int(m.ids[0]), int(m.ids[-1]) + 1
-    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=task.plan.starts,
-                        bridges=task.plan.bridges, session_offset=task.session_offset,
+    own = task.plan if isinstance(task.plan, ChunkSlice) else task.plan.slice(lo, hi)
+    return ChunkContext(cfg=task.cfg, chunk=task.chunk, members=m, lo=lo, hi=hi, starts=own.starts,
+                        bridges=own.bridges, session_offset=task.session_offset,
                         subscription_offset=task.subscription_offset)
 
 
@@ -153,12 +154,13 @@ def generate(cfg: Config, out: str | Path, jobs: int = 1, force: bool = False,
         del plans
 
         sink = target.sink(executor)
+        spilled = plan.spill(target.scratch) if isinstance(executor, LocalProcesses) else None
 
         def tasks() -> Iterator[GlobalTask | ChunkTask]:  # each slice cut when a worker is free for it
             yield GlobalTask(cfg, sink)
             for k in range(cfg.n_chunks):
                 lo, hi = members.chunk_bounds(k, cfg.chunk_users, cfg.users)
-                yield ChunkTask(cfg, k, sink, int(sess_off[k]), int(sub_off[k]), plan.slice(lo, hi))
+                yield ChunkTask(cfg, k, sink, int(sess_off[k]), int(sub_off[k]), spilled or plan.slice(lo, hi))
 
         results: list[ChunkResult | None] = [None] * (cfg.n_chunks + 1)
         rows = 0

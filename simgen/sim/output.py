@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -36,6 +38,7 @@ def is_url(out: str | Path) -> bool:
 class LocalTarget:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.scratch = root / "_plan"  # the plan spilled for local workers; removed before the commit
 
     def sink(self, executor) -> Sink | None:
         """None: the parts come back in the results (a cluster's workers cannot reach this folder)."""
@@ -53,6 +56,7 @@ class LocalTarget:
         return TruthFile(rel, hashlib.sha256(text.encode()).hexdigest())
 
     def commit(self, doc: dict) -> Dataset:
+        shutil.rmtree(self.scratch, ignore_errors=True)
         self.write_text(MANIFEST, manifest_text(doc))
         return Dataset.from_json(self.root, doc)
 
@@ -61,6 +65,7 @@ class ObjectStoreTarget:
     def __init__(self, url: str, force: bool) -> None:
         self.url = url.rstrip("/")
         self.force = force
+        self._scratch: Path | None = None
         self._sink = FsspecSink(self.url)
         self.fs, self.root = self._sink.filesystem()
 
@@ -98,6 +103,17 @@ class ObjectStoreTarget:
                 with contextlib.suppress(FileNotFoundError):
                     self.fs.rm(f"{self.root}/{rel}")
 
+    @property
+    def scratch(self) -> Path:
+        """A local folder for the plan spilled for local workers, made when first asked for."""
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="simgen-plan-"))
+        return self._scratch
+
+    def close(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
     def _parts(self) -> set[str]:
         found = set()
         for t in TABLES:
@@ -126,3 +142,5 @@ def open_output(out: str | Path, force: bool = False, notice: Notice | None = No
     except BaseException:
         target.discard()
         raise
+    finally:
+        target.close()

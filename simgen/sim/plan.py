@@ -2,14 +2,18 @@
 (friendships across chunks) touching it.
 
 The first pass gathers every chunk's proposals in the driver (`Plan.of`); each write task then
-gets only its own slice (`Plan.slice`, about 0.7 MB per 100,000 members), cut by binary search,
-never the whole plan: a task's input stays the same size at a billion members as at a million,
-on local processes and on a cluster alike.
+uses only its own slice (`Plan.slice`, about 0.7 MB per 100,000 members), cut by binary search,
+never the whole plan. A task for a cluster carries its slice (a task's input stays the same size
+at a billion members as at a million); local worker processes share one copy of the plan spilled
+to .npy files (`Plan.spill`), map it read-only and cut their slice themselves, so what crosses
+the process pool's pipes stays a few hundred bytes per task (a multi-megabyte item there can
+leave the pool's shutdown waiting on a half-sent item after a signal).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -49,3 +53,26 @@ class Plan:
         ends = bridges.ravel()
         far = ends[(ends < lo) | (ends >= hi)]
         return ChunkSlice(np.union1d(own, community_of(self.starts, far)).astype(np.int64), bridges)
+
+    def spill(self, folder: Path) -> PlanFiles:
+        """The arrays as .npy files in `folder`, for local workers to map."""
+        from .writer import save_npy
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            save_npy(folder / f"{name}.npy", getattr(self, name))
+        return PlanFiles(str(folder))
+
+
+_ARRAYS = ("starts", "bridges_by_lo", "bridges_by_hi")
+
+
+@dataclass(frozen=True)
+class PlanFiles:
+    """A spilled Plan: pickles as a folder name; a task maps the files and cuts its slice."""
+
+    folder: str
+
+    def slice(self, lo: int, hi: int) -> ChunkSlice:
+        load = lambda name: np.load(Path(self.folder) / f"{name}.npy", mmap_mode="r")  # noqa: E731
+        return Plan(*(load(name) for name in _ARRAYS)).slice(lo, hi)
