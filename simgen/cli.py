@@ -68,7 +68,7 @@ def _fail(err: SimgenError, exit_code: int | None = None) -> None:
                    "(s3://bucket/prefix, gs://..., file://...).")
 @click.option("--jobs", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default=True,
               help="Worker processes. The output is byte-identical for any value.")
-@click.option("--scheduler", metavar="ADDRESS",
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
               help="Run the chunks on a Dask cluster (tcp://HOST:PORT; default: $DASK_SCHEDULER_ADDRESS if set). "
                    "The output is byte-identical to a local run.")
 @click.option("--profile", type=click.Choice(sorted(PROFILES)), default="default", show_default=True,
@@ -116,10 +116,9 @@ def main(ctx: click.Context, users, seed, out, jobs, scheduler, profile, force) 
 
 def _generate_with_progress(cfg: Config, out: Path | str, jobs: int, force: bool,
                             scheduler: str | None = None) -> dict:
-    from .sim.dask_executor import scheduler_address
     from .sim.executor import make as make_executor
 
-    executor = make_executor(jobs, scheduler_address(scheduler))
+    executor = make_executor(jobs, scheduler)
     try:
         return _run_generation(cfg, out, jobs, force, executor)
     finally:

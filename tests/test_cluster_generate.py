@@ -19,11 +19,12 @@ from distributed import Client, LocalCluster
 
 from simgen.cli import main
 from simgen.dataset import Dataset
+from simgen.cluster import ClusterError, connect
 from simgen.errors import OutputExistsError, UsageError
 from simgen.profile import DEFAULT
 from simgen.sim import registry
 from simgen.sim.context import Config
-from simgen.sim.dask_executor import DaskExecutor, connect
+from simgen.sim.dask_executor import DaskExecutor
 from simgen.sim.engine import generate
 from simgen.sim.executor import InProcess
 
@@ -126,5 +127,5 @@ def test_the_command_line_on_a_cluster_matches_local_processes(client, tmp_path)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():
-    with pytest.raises(UsageError, match="cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'"):
+    with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 1 s"):
         connect("tcp://127.0.0.1:9", timeout_s=1)

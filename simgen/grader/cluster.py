@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from distributed import Client, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from simgen.cluster import connect
 from simgen.errors import SimgenError
 from simgen.grader.errors import CancelledError, SandboxError
 from simgen.grader.remote import fetch, is_url, source_of
@@ -41,20 +42,7 @@ from simgen.grader.timelimit import TimeLimit
 if TYPE_CHECKING:
     import pyarrow as pa
 
-CONNECT_TIMEOUT_S = 10.0
 _END = object()
-
-
-class ClusterError(SimgenError):
-    """The Dask scheduler cannot be reached: nothing was graded (exit 2)."""
-
-
-def connect(address: str, timeout_s: float | None = None) -> Client:
-    """A Client of the scheduler at `address`, or ClusterError naming it (never a traceback)."""
-    try:
-        return Client(address, timeout=timeout_s or CONNECT_TIMEOUT_S, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}") from None
 
 
 # ---------------------------------------------------------------- inside a Dask worker

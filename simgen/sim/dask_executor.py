@@ -17,33 +17,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from ..errors import SimgenError, UsageError
+from ..cluster import ClusterError, connect
+from ..errors import SimgenError
 
 T = TypeVar("T")
 R = TypeVar("R")
-CONNECT_TIMEOUT_S = 10
-
-
-class ClusterError(SimgenError):
-    """The cluster could not run the work (a task failed on every try, the scheduler went away)."""
-
-
-def scheduler_address(explicit: str | None) -> str | None:
-    """--scheduler, else $DASK_SCHEDULER_ADDRESS, else None (local processes)."""
-    return explicit or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
-
-
-def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S):
-    """A distributed.Client for `address`; UsageError naming it when it cannot be reached."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise UsageError("--scheduler needs Dask's distributed scheduler: pip install 'simgen[dask]'") from None
-    try:
-        return Client(address, timeout=timeout_s, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise UsageError(f"cannot reach the Dask scheduler at {address!r} within {timeout_s:g} s "
-                         f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else 'no answer'})") from None
 
 
 class DaskExecutor:

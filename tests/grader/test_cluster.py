@@ -17,6 +17,7 @@ from click.testing import CliRunner
 distributed = pytest.importorskip("distributed")
 
 from simgen.cli import main
+import simgen.cluster
 from simgen.grader import cluster
 from simgen.grader.cluster import DaskSandbox
 from simgen.grader.sandbox import Job
@@ -136,7 +137,7 @@ def _busy_worker(client) -> str:
 
 
 def test_an_unreachable_scheduler_is_exit_2_naming_it(batch, small, tmp_path, monkeypatch):
-    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(simgen.cluster, "CONNECT_TIMEOUT_S", 1.0)
     r, results = grade(batch, tmp_path / "none.json", "--data", small.path, "--scheduler", "tcp://127.0.0.1:9")
     assert r.exit_code == 2, r.output
     assert "tcp://127.0.0.1:9" in r.output and "Dask scheduler" in r.output
