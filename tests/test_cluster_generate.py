@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -120,8 +122,10 @@ def test_the_command_line_on_a_cluster_matches_local_processes(client, tmp_path)
     address = client.scheduler.address
     runner = CliRunner()
     local = runner.invoke(main, ["--users", "3000", "--seed", "2", "--jobs", "2", "--out", str(tmp_path / "local")])
-    remote = runner.invoke(main, ["--users", "3000", "--seed", "2", "--scheduler", address, "--out", str(tmp_path / "remote")])
-    assert local.exit_code == 0 and remote.exit_code == 0, remote.output
+    # Its own process, as a person runs it: no Dask client of this test's to lean on.
+    remote = subprocess.run([sys.executable, "-m", "simgen.cli", "--users", "3000", "--seed", "2", "--scheduler",
+                             address, "--out", str(tmp_path / "remote")], capture_output=True, text=True, timeout=300)
+    assert local.exit_code == 0 and remote.returncode == 0, remote.stderr
     read = lambda name: identity(json.loads((tmp_path / name / "manifest.json").read_text()))  # noqa: E731
     assert read("local") == read("remote")
 

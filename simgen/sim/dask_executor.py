@@ -41,7 +41,7 @@ class DaskExecutor:
         threads = max(1, sum(self.client.nthreads().values()))
         source = enumerate(items)
         index: dict[object, int] = {}
-        pending = as_completed()
+        pending = as_completed(loop=self.client.loop)
 
         def submit(count: int) -> None:
             for _ in range(count):
