@@ -221,8 +221,9 @@ class AtomicDir:
                     raise self._exists_error(
                         f" as an unfinished dataset: another simgen run ({_owner(live[0])}) is writing it into "
                         f"{live[0].name!r}")
-                self.tmp.mkdir()
-                self._created = True
+                with interrupt.masked():  # a signal's Terminated between the two would leave the folder behind
+                    self.tmp.mkdir()
+                    self._created = True
                 self._fd = open_dir(self.tmp)
                 try_lock(self._fd)
                 owner = {"pid": os.getpid(), "host": socket.gethostname(),
