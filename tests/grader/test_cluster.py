@@ -107,7 +107,7 @@ def test_the_scheduler_address_may_come_from_the_environment(dask_cluster, batch
 def test_a_worker_killed_mid_batch_costs_no_job(client, small):
     # Slow enough (about a second each) that tasks are running when one worker is killed.
     slow = "SELECT count(*) AS n FROM range({n}) a, range(4000) b WHERE (a.range + b.range) % 7 = 0"
-    jobs = [Job(slow.format(n=40_000 + i), "small") for i in range(6)]
+    jobs = [Job(slow.format(n=40_000 + i), "small") for i in range(4)]
     pids = client.run(os.getpid)
     outcomes = []
     with DaskSandbox(client, {"small": small.path}, timeout_s=60, memory_limit="512MB", workers=1) as box:
