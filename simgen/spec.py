@@ -69,7 +69,7 @@ def _c(name: str, type_: pa.DataType, nullable: bool = False) -> Column:
     return Column(name, type_, nullable, dictionary=name in _LOW_CARDINALITY)
 
 
-_LOW_CARDINALITY = {"country", "plan", "device", "channel", "experiment_id", "variant", "category", "department",
+_LOW_CARDINALITY = {"country", "timezone", "plan", "device", "channel", "experiment_id", "variant", "category", "department",
                     "title", "cohort"}
 
 
@@ -81,6 +81,7 @@ TABLES: tuple[Table, ...] = (
     Table("users", (
         _c("user_id", I64), _c("name", STR), _c("email", STR), _c("country", STR),
         _c("signup_date", DATE), _c("plan", STR), _c("device", STR), _c("birth_year", I16),
+        _c("timezone", STR),
     ), "N"),
     Table("sessions", (
         _c("session_id", I64), _c("user_id", I64), _c("session_ts", TS), _c("device", STR),

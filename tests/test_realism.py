@@ -88,6 +88,28 @@ def test_country_mix(medium):
     assert len(got) >= 10, len(got)
 
 
+def _zones_of_countries() -> dict[str, set[str]]:
+    """The tz database's own country -> zone table (tzdata's zone.tab, not simgen's list)."""
+    table: dict[str, set[str]] = {}
+    for line in open("/usr/share/zoneinfo/zone.tab", encoding="utf-8"):
+        if line.strip() and not line.startswith("#"):
+            code, _, zone = line.split("\t")[:3]
+            table.setdefault(code, set()).add(zone.strip())
+    return table
+
+
+def test_every_member_has_a_time_zone_of_their_country(medium):
+    pairs = medium.connect().execute(
+        "SELECT country, timezone, count(*) FROM users GROUP BY ALL").fetchall()
+    known = _zones_of_countries()
+    assert all(zone is not None for _, zone, _ in pairs)
+    wrong = [(country, zone) for country, zone, _ in pairs if zone not in known.get(country, set())]
+    assert not wrong, f"zones the tz database does not place in their country: {wrong}"
+    us = {zone: n for country, zone, n in pairs if country == "US"}
+    assert len(us) >= 4 and max(us, key=us.get) == "America/New_York"  # the Eastern zone holds the most people
+    assert us["America/Chicago"] > us["America/Los_Angeles"] > us["America/Denver"]
+
+
 def test_page_popularity_is_zipf_like(medium):
     """A few pages get most of the likes (Zipf): the top 1% of pages hold > 10% of likes,
     where a uniform popularity would give them 1%."""

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from .calendar import DAY0, day_of, weekday
 from .billing import PLANS, latest_plan
-from .members import COUNTRIES, DEVICES
+from .members import COUNTRIES, DEVICES, TIMEZONES
 from .plant import NAMES
 from ..profile import Profile
 from .rng import stream
@@ -192,4 +192,5 @@ def users(ctx: ChunkContext) -> Tables:
             name[b.start + offset - m.ids[0]] = planted
     return {"users": {"user_id": m.ids, "name": name, "email": email, "country": labels(COUNTRIES, m.country),
                       "signup_date": m.signup, "plan": labels(PLANS, latest_plan(m.spells, m.plan_pref)),
-                      "device": labels(DEVICES, m.device), "birth_year": m.birth_year}}
+                      "device": labels(DEVICES, m.device), "birth_year": m.birth_year,
+                      "timezone": labels(TIMEZONES, m.timezone)}}

@@ -25,11 +25,11 @@ T = datetime
 
 ROWS: dict[str, list[tuple]] = {
     "users": [
-        (1, "John Doe", "john@example.com", "US", D(2025, 1, 5), "basic", "tv", 1990),
-        (2, "Ann Lee", "ann@example.com", "US", D(2025, 1, 20), "premium", "mobile", 1985),
-        (3, "Bo Chen", "bo@example.com", "GB", D(2024, 12, 30), "standard", "web", 2000),
-        (4, "ann lee", "ann2@example.com", "DE", D(2025, 2, 1), "basic", "tablet", 1979),
-        (5, "Émile Zola", "emile@example.com", "FR", D(2025, 3, 3), "premium", "tv", 1995),
+        (1, "John Doe", "john@example.com", "US", D(2025, 1, 5), "basic", "tv", 1990, "America/New_York"),
+        (2, "Ann Lee", "ann@example.com", "US", D(2025, 1, 20), "premium", "mobile", 1985, "America/Chicago"),
+        (3, "Bo Chen", "bo@example.com", "GB", D(2024, 12, 30), "standard", "web", 2000, "Europe/London"),
+        (4, "ann lee", "ann2@example.com", "DE", D(2025, 2, 1), "basic", "tablet", 1979, "Europe/Berlin"),
+        (5, "Émile Zola", "emile@example.com", "FR", D(2025, 3, 3), "premium", "tv", 1995, "Europe/Paris"),
     ],
     "sessions": [
         (10, 1, T(2025, 1, 5, 9, 0), "tv", 600, 10.5),
