@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from . import __version__
-from .errors import SimgenError
+from .errors import SimgenError, UsageError
 from .profile import PROFILES, default_out, parse_users
 
 if TYPE_CHECKING:
@@ -191,6 +191,31 @@ def verify_cmd(dataset: Path) -> None:
         click.echo(line)
     click.echo(f"{dataset}: NOT whole ({len(rep.lines())} problems in {rep.checked} files)", err=True)
     sys.exit(1)
+
+
+@main.command("report")
+@click.argument("dataset", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("realism-report.html"),
+              show_default=True, help="The HTML page to write (never inside the dataset).")
+def report_cmd(dataset: Path, out: Path) -> None:
+    """Measure DATASET against published figures of a streaming service; write an HTML page."""
+    from .dataset import Dataset
+    from .report import measure, render
+
+    try:
+        ds = Dataset.open(dataset, require=("users", "seed", "tables"))
+        figures = measure(ds)
+    except SimgenError as e:
+        _fail(e)
+    if out.resolve().is_relative_to(Path(dataset).resolve()):
+        _fail(UsageError(f"--out {out} is inside the dataset; write the report elsewhere"))
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(render(figures, ds), encoding="utf-8")
+    tmp.replace(out)
+    for f in figures:
+        where = "" if f.within is None else ("  within" if f.within else "  OUTSIDE")
+        click.echo(f"{f.title}: {f.shown()}{where}")
+    click.echo(f"report: {out}")
 
 
 @main.command("summary")
