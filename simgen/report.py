@@ -58,25 +58,66 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> float:
 
 
 # ---------------------------------------------------------------- the figures
-def viewing_outside_membership(con) -> Figure:
-    share = _one(con, """
+@dataclass(frozen=True)
+class Simple:
+    """A figure that is one number from one query, declared as data."""
+
+    key: str
+    title: str
+    sql: str
+    unit: str
+    anchor: str
+    source: str
+    band: tuple[float, float] | None = None
+
+    def __call__(self, con: duckdb.DuckDBPyConnection) -> Figure:
+        return Figure(self.key, self.title, _one(con, self.sql), self.unit, self.anchor, self.source, self.band)
+
+
+_FRIEND_PAIRS = "FROM friends f JOIN users a ON a.user_id = f.user_id JOIN users b ON b.user_id = f.friend_id"
+UGANDER = "Ugander et al., The Anatomy of the Facebook Social Graph, 2011"
+SIMPLE = (
+    Simple("viewing_outside_membership", "Sessions outside any subscription or trial", """
         SELECT avg(CASE WHEN covered THEN 0 ELSE 1 END) FROM (
           SELECT s.session_id, bool_or(p.user_id IS NOT NULL) AS covered
           FROM sessions s LEFT JOIN subscriptions p ON p.user_id = s.user_id
            AND s.session_ts::DATE >= p.sub_dt AND (p.cancel_dt IS NULL OR s.session_ts::DATE < p.cancel_dt)
-          GROUP BY s.session_id)""")
-    return Figure("viewing_outside_membership", "Sessions outside any subscription or trial", share, "share",
-                  "streaming needs a paid membership: viewing happens inside one",
-                  "Netflix terms of use", (0.0, 0.05))
-
-
-def streaming_without_membership(con) -> Figure:
-    share = _one(con, """
-        SELECT avg(CASE WHEN p.user_id IS NULL THEN 1 ELSE 0 END)
-        FROM (SELECT DISTINCT user_id FROM sessions) s
-        LEFT JOIN (SELECT DISTINCT user_id FROM subscriptions) p USING (user_id)""")
-    return Figure("streaming_without_membership", "Members who stream but never subscribe", share, "share",
-                  "no membership, no streaming", "Netflix terms of use", (0.0, 0.05))
+          GROUP BY s.session_id)""", "share",
+           "streaming needs a paid membership: viewing happens inside one", "Netflix terms of use", (0.0, 0.05)),
+    Simple("streaming_without_membership", "Members who stream but never subscribe", """
+        SELECT avg(CASE WHEN p.user_id IS NULL THEN 1 ELSE 0 END) FROM (SELECT DISTINCT user_id FROM sessions) s
+        LEFT JOIN (SELECT DISTINCT user_id FROM subscriptions) p USING (user_id)""", "share",
+           "no membership, no streaming", "Netflix terms of use", (0.0, 0.05)),
+    Simple("comebacks", "Cancellations followed by a new membership within 6 months", """
+        SELECT avg(CASE WHEN EXISTS (SELECT 1 FROM subscriptions n WHERE n.user_id = c.user_id
+                                     AND n.sub_dt >= c.cancel_dt AND n.sub_dt < c.cancel_dt + 183) THEN 1 ELSE 0 END)
+        FROM subscriptions c WHERE c.cancel_dt IS NOT NULL AND c.cancel_dt <= DATE '2025-07-01'""", "share",
+           "about half of those who cancel come back within 6 months", "Antenna, 2024", (0.3, 0.7)),
+    Simple("base_before_2025", "Members who joined before 2025",
+           "SELECT avg(CASE WHEN signup_date < DATE '2025-01-01' THEN 1 ELSE 0 END) FROM users", "share",
+           "paid memberships grew about 16% in 2024: most of a year's members joined before it",
+           "Netflix shareholder letter, Q4 2024", (0.75, 0.92)),
+    Simple("us_standard_price", "US standard plan, monthly price of 2025 sign-ups", """
+        SELECT mode(monthly_price) FROM subscriptions p JOIN users u USING (user_id)
+        WHERE u.country = 'US' AND p.plan = 'standard' AND p.sub_dt >= DATE '2025-02-01'""", "usd",
+           "$17.99 (with ads $7.99, premium $24.99) in the US since January 2025",
+           "Netflix price change, January 2025", (17.49, 18.49)),
+    Simple("tv_share", "Sessions watched on a TV", "SELECT avg(CASE WHEN device = 'tv' THEN 1 ELSE 0 END) FROM sessions",
+           "share", "about 70% of Netflix viewing is on TVs", "Netflix, 2023", (0.6, 0.8)),
+    Simple("same_country_friends", "Friendships within one country",
+           f"SELECT avg(CASE WHEN a.country = b.country THEN 1 ELSE 0 END) {_FRIEND_PAIRS}", "share",
+           "about 84% of Facebook friendships are within one country", UGANDER, (0.7, 0.95)),
+    Simple("age_homophily", "Correlation of friends' birth years", f"SELECT corr(a.birth_year, b.birth_year) {_FRIEND_PAIRS}",
+           "ratio", "strong age homophily: friends are mostly of an age", UGANDER, (0.3, 1.0)),
+    Simple("friends_nearby_ids", "Friendships between members fewer than 200 ids apart",
+           "SELECT avg(CASE WHEN abs(user_id - friend_id) <= 200 THEN 1 ELSE 0 END) FROM friends", "share",
+           "member ids follow signup order; friends are not people who signed up the same hour",
+           "Backstrom et al., Four Degrees of Separation, 2012 (a small world)", (0.0, 0.2)),
+    Simple("niche_pages", "Pages with under a tenth of the mean number of likes", """
+        WITH likes AS (SELECT p.page_id, count(l.user_id) AS n FROM pages p LEFT JOIN page_likes l USING (page_id) GROUP BY 1)
+        SELECT avg(CASE WHEN n < (SELECT avg(n) / 10 FROM likes) THEN 1 ELSE 0 END) FROM likes""", "share",
+           "a long tail: most pages have few fans", "Anderson, The Long Tail, 2006", (0.5, 1.0)),
+)
 
 
 def monthly_churn(con) -> Figure:
@@ -117,53 +158,6 @@ def local_evening_peak(con) -> Figure:
                   "Netflix, Nielsen diurnal viewing curves", (0.9, 1.0), [(c, float(h)) for c, h in rows])
 
 
-def base_before_2025(con) -> Figure:
-    share = _one(con, "SELECT avg(CASE WHEN signup_date < DATE '2025-01-01' THEN 1 ELSE 0 END) FROM users")
-    return Figure("base_before_2025", "Members who joined before 2025", share, "share",
-                  "paid memberships grew about 16% in 2024: most of a year's members joined before it",
-                  "Netflix shareholder letter, Q4 2024", (0.75, 0.92))
-
-
-def us_standard_price(con) -> Figure:
-    price = _one(con, """
-        SELECT mode(monthly_price) FROM subscriptions p JOIN users u USING (user_id)
-        WHERE u.country = 'US' AND p.plan = 'standard' AND p.sub_dt >= DATE '2025-02-01'""")
-    return Figure("us_standard_price", "US standard plan, monthly price of 2025 sign-ups", price, "usd",
-                  "$17.99 (with ads $7.99, premium $24.99) in the US since January 2025",
-                  "Netflix price change, January 2025", (17.49, 18.49))
-
-
-def tv_share(con) -> Figure:
-    share = _one(con, "SELECT avg(CASE WHEN device = 'tv' THEN 1 ELSE 0 END) FROM sessions")
-    return Figure("tv_share", "Sessions watched on a TV", share, "share",
-                  "about 70% of Netflix viewing is on TVs", "Netflix, 2023", (0.6, 0.8))
-
-
-def same_country_friends(con) -> Figure:
-    share = _one(con, """
-        SELECT avg(CASE WHEN a.country = b.country THEN 1 ELSE 0 END)
-        FROM friends f JOIN users a ON a.user_id = f.user_id JOIN users b ON b.user_id = f.friend_id""")
-    return Figure("same_country_friends", "Friendships within one country", share, "share",
-                  "about 84% of Facebook friendships are within one country",
-                  "Ugander et al., The Anatomy of the Facebook Social Graph, 2011", (0.7, 0.95))
-
-
-def age_homophily(con) -> Figure:
-    corr = _one(con, """
-        SELECT corr(a.birth_year, b.birth_year)
-        FROM friends f JOIN users a ON a.user_id = f.user_id JOIN users b ON b.user_id = f.friend_id""")
-    return Figure("age_homophily", "Correlation of friends' birth years", corr, "ratio",
-                  "strong age homophily: friends are mostly of an age",
-                  "Ugander et al., 2011", (0.3, 1.0))
-
-
-def friends_nearby_ids(con) -> Figure:
-    share = _one(con, "SELECT avg(CASE WHEN abs(user_id - friend_id) <= 200 THEN 1 ELSE 0 END) FROM friends")
-    return Figure("friends_nearby_ids", "Friendships between members fewer than 200 ids apart", share, "share",
-                  "member ids follow signup order; friends are not people who signed up the same hour",
-                  "Backstrom et al., Four Degrees of Separation, 2012 (a small world, not a band)", (0.0, 0.2))
-
-
 def max_degree(con) -> Figure:
     rows = con.execute("""
         SELECT n, count(*) FROM (SELECT user_id, count(*) AS n FROM friends GROUP BY 1) GROUP BY 1 ORDER BY 1""").fetchall()
@@ -173,19 +167,8 @@ def max_degree(con) -> Figure:
                   "Ugander et al., 2011", None, [(str(n), float(c)) for n, c in rows][-40:])
 
 
-def niche_pages(con) -> Figure:
-    share = _one(con, """
-        WITH likes AS (SELECT p.page_id, count(l.user_id) AS n FROM pages p LEFT JOIN page_likes l USING (page_id) GROUP BY 1)
-        SELECT avg(CASE WHEN n < (SELECT avg(n) / 10 FROM likes) THEN 1 ELSE 0 END) FROM likes""")
-    return Figure("niche_pages", "Pages with under a tenth of the mean number of likes", share, "share",
-                  "a long tail: most pages have few fans", "Anderson, The Long Tail, 2006", (0.5, 1.0))
-
-
-MEASURES: tuple[Callable[[duckdb.DuckDBPyConnection], Figure], ...] = (
-    viewing_outside_membership, streaming_without_membership, monthly_churn, comebacks, local_evening_peak,
-    base_before_2025, us_standard_price, tv_share, same_country_friends, age_homophily, friends_nearby_ids,
-    max_degree, niche_pages,
-)
+MEASURES: tuple[Callable[[duckdb.DuckDBPyConnection], Figure], ...] = (*SIMPLE, monthly_churn, local_evening_peak,
+                                                                  max_degree)
 
 
 def srm(con: duckdb.DuckDBPyConnection, truth: dict) -> Figure:
@@ -217,7 +200,8 @@ def _guarded(m: Callable[[duckdb.DuckDBPyConnection], Figure], con: duckdb.DuckD
         return m(con)
     except duckdb.Error as error:
         reason = str(error).splitlines()[0]
-        return Figure(m.__name__, m.__name__.replace("_", " "), float("nan"), "count",
+        key = getattr(m, "key", None) or m.__name__
+        return Figure(key, key.replace("_", " "), float("nan"), "count",
                       "could not be measured on this dataset", reason)
 
 
