@@ -60,7 +60,7 @@ def test_the_cluster_writes_the_bytes_one_process_writes(client, reference, tmp_
 
 
 def test_a_worker_killed_mid_run_changes_nothing(client, tmp_path, tmp_path_factory):
-    cfg = Config(seed=6, users=16_000, profile=DEFAULT, chunk_users=1_000)
+    cfg = Config(seed=6, users=8_000, profile=DEFAULT, chunk_users=1_000)
     local = generate(cfg, tmp_path_factory.mktemp("local") / "ds", executor=InProcess())
     outcome: dict = {}
     run = threading.Thread(target=lambda: outcome.update(
