@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from simgen.lazy import lazy_exports
+
 __version__ = "0.1.0"
 
 # Loaded on first use: `import simgen` stays cheap (no numpy, DuckDB, polars or sqlglot), and a
@@ -38,15 +40,13 @@ if TYPE_CHECKING:
     from simgen.grader.verdict import Verdict
 
 
+_exported = lazy_exports(__name__, _WHERE, globals())
+
+
 def __getattr__(name: str) -> object:
     if name == "challenges":
         return importlib.import_module("simgen.challenges")  # the import also sets it in globals()
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'simgen' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"simgen.{module}"), name)
-    globals()[name] = value
-    return value
+    return _exported(name)
 
 
 def __dir__() -> list[str]:

@@ -90,13 +90,9 @@ def open(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:  # noqa: A001 - 
     >>> con.execute("SELECT count(*) FROM users").fetchone()  # doctest: +SKIP
     (100000,)
     """
-    import duckdb
+    from simgen.dataset import Dataset
 
-    con = duckdb.connect()
-    for name, files in tables(path).items():
-        listing = ", ".join("'" + str(f.resolve()).replace("'", "''") + "'" for f in files)
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
-    return con
+    return Dataset.open(path).connect()
 
 
 def scan(path: str | os.PathLike, table: str) -> polars.LazyFrame:

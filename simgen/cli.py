@@ -97,11 +97,8 @@ def main(ctx: click.Context, users, seed, out, jobs, scheduler, profile, force) 
     try:
         with interrupt.stoppable():  # SIGTERM and SIGHUP clean up as Ctrl-C does
             manifest = _generate_with_progress(cfg, out, jobs, force, scheduler)
-    except SimgenError as e:  # paths in these messages: never wrapped mid-name, never read as markup
-        from rich.text import Text
-
-        Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(e)), highlight=False)
-        sys.exit(e.exit_code)
+    except SimgenError as e:
+        _fail(e)
     except KeyboardInterrupt as e:
         word = "terminated" if isinstance(e, interrupt.Terminated) else "interrupted"
         Console(stderr=True).print(f"{word}: nothing was written")
@@ -180,10 +177,7 @@ def verify_cmd(dataset: Path) -> None:
     try:
         rep = verify(dataset)
     except SimgenError as e:
-        from rich.text import Text
-
-        Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(e)), highlight=False)
-        sys.exit(e.exit_code)
+        _fail(e)
     if rep.ok:
         click.echo(f"{dataset}: whole ({rep.checked} files match the manifest)")
         return
@@ -227,10 +221,7 @@ def summary_cmd(dataset: Path) -> None:
     try:
         manifest = Dataset.open(dataset, require=("profile", "users", "seed", "tables", "seconds")).to_json()
     except SimgenError as e:
-        from rich.text import Text
-
-        Console(stderr=True, soft_wrap=True).print("[bold red]Error:[/]", Text(str(e)), highlight=False)
-        sys.exit(e.exit_code)
+        _fail(e)
     _print_summary(dataset, manifest)
 
 

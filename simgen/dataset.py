@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from simgen.errors import DatasetError
 
 if TYPE_CHECKING:
+    import duckdb
+
     from simgen.verify import Report
 
 MANIFEST = "manifest.json"
@@ -187,6 +189,14 @@ class Dataset:
             h.update(f"{f.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         return h.hexdigest()[:24]
 
+    def connect(self, **config: Any) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection (with `config`) holding one view per table over the listed files."""
+        import duckdb
+
+        con = duckdb.connect(config=config)
+        create_views(con, self.parquet())
+        return con
+
     def verify(self) -> Report:
         """Every file against the manifest, and the manifest's claims against the data (simgen.verify)."""
         from simgen.verify import verify
@@ -195,6 +205,13 @@ class Dataset:
 
     def to_json(self) -> dict:
         return dict(self.raw)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, tables: Mapping[str, list[str]]) -> None:
+    """One view per table over its Parquet files: the views every trusted reader queries."""
+    for name, files in tables.items():
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
 
 
 def build_manifest(identity: Mapping[str, Any], tables: Mapping[str, Iterable[DataFile]],

@@ -44,14 +44,6 @@ class Figure:
         return {"share": f"{v:.1%}", "usd": f"${v:,.2f}", "count": f"{v:,.0f}"}.get(self.unit, f"{v:,.2f}")
 
 
-def connect(ds: Dataset) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    for name, files in ds.parquet().items():
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
-    return con
-
-
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> float:
     value = con.execute(sql).fetchone()[0]
     return float(value) if value is not None else float("nan")
@@ -208,7 +200,7 @@ def _guarded(m: Callable[[duckdb.DuckDBPyConnection], Figure], con: duckdb.DuckD
 def measure(ds: Dataset) -> list[Figure]:
     import json
 
-    con = connect(ds)
+    con = ds.connect()
     figures = [_guarded(m, con) for m in MEASURES]
     truth = json.loads((ds.root / "truth.json").read_text(encoding="utf-8")) if ds.truth else {}
     figures.append(srm(con, truth))

@@ -11,8 +11,9 @@ Errors are GradeError subclasses (errors.py); only the CLI turns them into exit 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from simgen.lazy import lazy_exports
 
 # Names are imported on first use: a sandbox worker imports simgen.grader.worker, and with eager
 # imports here it would also load sqlglot and the comparison code it never runs (~150 ms of each
@@ -48,10 +49,4 @@ if TYPE_CHECKING:
     from simgen.grader.verdict import Verdict, combine, exit_code
 
 
-def __getattr__(name: str) -> object:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'simgen.grader' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"simgen.grader.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE, globals())

@@ -25,7 +25,7 @@ from simgen.cache import cache_root, discard, forget, is_sealed, seal, sweep_tem
 from simgen.locks import private_temp_dir, release
 from simgen.challenges import Challenge
 from simgen.grader.errors import SandboxError
-from simgen.dataset import Dataset
+from simgen.dataset import Dataset, create_views
 from simgen.grader.sandbox import dataset_tables
 
 
@@ -38,9 +38,7 @@ def dataset_key(dataset: Path) -> str:
 def _trusted_connection(dataset: Path, spill: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"temp_directory": str(spill), "autoinstall_known_extensions": False,
                                  "autoload_known_extensions": False})
-    for name, files in dataset_tables(dataset).items():
-        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
+    create_views(con, dataset_tables(dataset))  # the files checked present (a damaged dataset is named)
     return con
 
 

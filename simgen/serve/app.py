@@ -18,6 +18,7 @@ header (a DNS-rebinding page cannot). Hints are sent one at a time, never in the
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, render_template, request
 from markdown_it import MarkdownIt
@@ -27,7 +28,7 @@ from simgen.errors import SimgenError
 from simgen.grader.dialects import ALIASES, DIALECTS
 from simgen.serve.practice import Practice
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_SQL_CHARS = 1_000_000  # the submission reader's own cap, checked before anything is prepared
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -39,9 +40,7 @@ def create_app(practice: Practice) -> Flask:
 
     @app.before_request
     def only_this_machine():
-        host = (request.host or "").rsplit(":", 1)[0] if not (request.host or "").startswith("[") \
-            else request.host.split("]")[0] + "]"
-        if host not in LOCAL_HOSTS:
+        if not _local(request.host):
             abort(403, "this practice page answers requests for 127.0.0.1 or localhost only")
         if request.method == "POST" and not request.is_json:
             abort(415, "send JSON (Content-Type: application/json)")
@@ -108,6 +107,14 @@ def create_app(practice: Practice) -> Flask:
         return render_template("error.html", message=error.description), error.code
 
     return app
+
+
+def _local(host: str) -> bool:
+    """A Host header naming this machine (any port); a malformed one is not."""
+    try:
+        return urlsplit(f"//{host}").hostname in LOCAL_HOSTS
+    except ValueError:
+        return False
 
 
 def _challenge(cid: str) -> challenges.Challenge:
